@@ -1,0 +1,51 @@
+# Bluezone Hậu Giang portal. `make run` to try it, `make test` to check it.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= bluezone_portal.settings
+
+.PHONY: run test install assets migrate demo lint check-migrations bench clean
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate assets
+
+# Front-end libraries come pinned from the npm registry (package-lock.json), served by the portal.
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+migrate: install
+	DEBUG=on $(PYTHON) manage.py migrate --noinput
+	DEBUG=on $(PYTHON) manage.py load_units
+
+demo: migrate
+	DEBUG=on $(PYTHON) manage.py load_demo
+
+# Web server, Celery worker and beat on the embedded broker; Ctrl-C stops all three.
+run: demo
+	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	DEBUG=on $(BIN)/celery -A bluezone_portal worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
+	DEBUG=on $(BIN)/celery -A bluezone_portal beat --loglevel=INFO & \
+	DEBUG=on $(PYTHON) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: install
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+
+check-migrations: install
+	DEBUG=on $(PYTHON) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf var/broker var/celerybeat-schedule* .pytest_cache

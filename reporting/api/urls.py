@@ -1,0 +1,11 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("v1/", include("reporting.api.urls_reports")),
+    path("v1/", include("reporting.api.urls_flags")),
+    path("v1/", include("reporting.api.urls_progress")),
+    path("v1/", include("reporting.api.urls_excel")),
+]

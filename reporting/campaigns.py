@@ -1,0 +1,38 @@
+"""Which campaign and which campaign day the portal is on."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from units.models import Campaign
+
+from . import deadlines
+
+
+def campaign_current() -> Campaign | None:
+    """The most recent campaign (a later campaign is a new row)."""
+    return Campaign.objects.select_related("root").order_by("-start_date").first()
+
+
+def campaign_today(*, campaign: Campaign, now: dt.datetime | None = None) -> dt.date:
+    return deadlines.local_date(at=now or timezone.now(), zone=campaign.zone)
+
+
+def campaign_default_day(*, campaign: Campaign, now: dt.datetime | None = None) -> dt.date:
+    """Today while the campaign runs; otherwise its nearest day (DESIGN.md §5)."""
+    today = campaign_today(campaign=campaign, now=now)
+    if today < campaign.start_date:
+        return campaign.start_date
+    if today > campaign.target_date:
+        return campaign.target_date
+    return today
+
+
+def campaign_is_running(*, campaign: Campaign, now: dt.datetime | None = None) -> bool:
+    return campaign.contains(campaign_today(campaign=campaign, now=now))
+
+
+def campaign_deadline_at(*, campaign: Campaign, day: dt.date) -> dt.datetime:
+    return deadlines.deadline_at(day=day, deadline=campaign.deadline, zone=campaign.zone)

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from units.models import Campaign, Unit
+
+COUNT_FIELDS = ("residents_installed", "staff_installed", "family_installed", "assisted_installs")
+VALUE_FIELDS = (*COUNT_FIELDS, "note")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Trang web")
+    API = "api", _("API")
+    IMPORT = "import", _("Nhập từ Excel")
+    DEMO = "demo", _("Dữ liệu mẫu")
+
+
+def _non_negative(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}),
+        name=f"dailyreport_{field}_non_negative",
+    )
+
+
+class DailyReport(models.Model):
+    """A unit's cumulative counts as of one local date; one per (unit, date)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="reports", verbose_name=_("chiến dịch"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("đơn vị"))
+    date = models.DateField(_("ngày báo cáo"))
+    residents_installed = models.BigIntegerField(_("số người dân đã cài đặt"), null=True, blank=True)
+    staff_installed = models.BigIntegerField(_("số cán bộ đã cài đặt"), null=True, blank=True)
+    family_installed = models.BigIntegerField(_("số người thân đã cài đặt"), null=True, blank=True)
+    assisted_installs = models.BigIntegerField(_("số người được hỗ trợ cài đặt"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    late_reason = models.TextField(_("lý do báo cáo trễ"), blank=True)
+
+    # Timeliness is judged once, at the first submission, and never changes.
+    first_submitted_at = models.DateTimeField(_("nộp lần đầu lúc"))
+    first_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        verbose_name=_("người nộp lần đầu"),
+    )
+    on_time = models.BooleanField(_("đúng hạn"))
+    updated_at = models.DateTimeField(_("cập nhật lúc"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True,
+        verbose_name=_("người cập nhật"),
+    )
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    revision_count = models.PositiveIntegerField(_("số lần sửa"), default=0)
+    # Kept for reviewers: a cumulative count went down against the previous report.
+    warnings = models.JSONField(_("cảnh báo"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("báo cáo ngày")
+        verbose_name_plural = _("báo cáo ngày")
+        ordering = ["-date", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "date"], name="dailyreport_one_per_unit_and_day"),
+            *[_non_negative(f) for f in COUNT_FIELDS],
+        ]
+        indexes = [
+            models.Index(fields=["unit", "-date"], name="dailyreport_unit_latest"),
+            models.Index(fields=["date"], name="dailyreport_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.code} {self.date:%d/%m/%Y}"
+
+    def values(self) -> dict:
+        return {f: getattr(self, f) for f in VALUE_FIELDS}
+
+
+class ReportRevision(models.Model):
+    """Every save of a report, old → new; never edited, never deleted.
+
+    unit and date are copied here so that a snapshot "as the figures stood at
+    time T" is a query over revisions alone.
+    """
+
+    report = models.ForeignKey(DailyReport, on_delete=models.PROTECT, related_name="revisions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    number = models.PositiveIntegerField(_("lần"))
+    created_at = models.DateTimeField(_("lúc"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    channel = models.CharField(_("kênh"), max_length=10, choices=Channel.choices)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    residents_installed = models.BigIntegerField(null=True, blank=True)
+    staff_installed = models.BigIntegerField(null=True, blank=True)
+    family_installed = models.BigIntegerField(null=True, blank=True)
+    assisted_installs = models.BigIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True)
+    previous = models.JSONField(_("giá trị trước"), null=True, blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("lần sửa báo cáo")
+        verbose_name_plural = _("lịch sử sửa báo cáo")
+        ordering = ["report", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique"),
+        ]
+        indexes = [models.Index(fields=["unit", "-date", "-created_at"], name="revision_unit_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date:%d/%m/%Y} #{self.number}"
+
+    def values(self) -> dict:
+        return {f: getattr(self, f) for f in VALUE_FIELDS}
+
+
+class MissedDeadline(models.Model):
+    """A must-report unit had no on-time report for `date` when its deadline passed."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="missed")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="missed_deadlines")
+    date = models.DateField(_("ngày"))
+    flagged_at = models.DateTimeField(_("ghi nhận lúc"))
+    excused = models.BooleanField(_("đã miễn"), default=False)
+    excuse_reason = models.TextField(_("lý do miễn"), blank=True)
+    excused_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    excused_at = models.DateTimeField(null=True, blank=True)
+    escalated = models.BooleanField(_("đã báo cấp trên"), default=False)
+
+    class Meta:
+        verbose_name = _("trễ hạn báo cáo")
+        verbose_name_plural = _("trễ hạn báo cáo")
+        ordering = ["-date", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "date"], name="missed_once_per_unit_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date:%d/%m/%Y}"
+
+
+class Notification(models.Model):
+    """One e-mail the portal sent; the unique key makes each send happen once."""
+
+    class Kind(models.TextChoices):
+        REMINDER = "reminder", _("Nhắc nhở trước hạn")
+        MISSED = "missed", _("Thông báo trễ hạn")
+        SUMMARY = "summary", _("Tổng hợp hằng ngày")
+        ESCALATION = "escalation", _("Báo cấp trên")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()
+    # The daily summary is about the campaign's root unit (the province).
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="notifications")
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+    subject = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "date", "unit", "recipient"], name="notification_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.date:%d/%m/%Y} → {self.recipient_id}"

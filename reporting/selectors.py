@@ -1,0 +1,147 @@
+"""Reads. Dashboards, API and Excel all take their numbers from here.
+
+Rule 1: a territory's installs on D = the sum over its leaves of each leaf's
+latest report dated on or before D (carry forward). With `as_at`, the
+figures are those known at that instant (from the revision history), which
+makes the 15:00 snapshot reproducible later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from units.models import Campaign, Unit
+
+from . import targets
+from .models import DailyReport, ReportRevision
+
+
+@dataclass(frozen=True)
+class LatestValues:
+    date: dt.date
+    residents_installed: int | None
+    staff_installed: int | None
+    family_installed: int | None
+    assisted_installs: int | None
+
+
+def latest_values(
+    *, units: QuerySet[Unit], day: dt.date, as_at: dt.datetime | None = None
+) -> dict[int, LatestValues]:
+    """Each unit's latest report dated on or before `day`: two queries, whatever the count."""
+    if as_at is None:
+        source = DailyReport.objects.filter(unit=OuterRef("pk"), date__lte=day).order_by("-date")
+        model = DailyReport
+    else:
+        source = ReportRevision.objects.filter(
+            unit=OuterRef("pk"), date__lte=day, created_at__lte=as_at
+        ).order_by("-date", "-created_at", "-number")
+        model = ReportRevision
+    ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values_list("pk", "latest_id")
+    pairs = [(unit_id, row_id) for unit_id, row_id in ids if row_id is not None]
+    rows = model.objects.in_bulk([row_id for _, row_id in pairs])
+    return {
+        unit_id: LatestValues(
+            date=rows[row_id].date,
+            residents_installed=rows[row_id].residents_installed,
+            staff_installed=rows[row_id].staff_installed,
+            family_installed=rows[row_id].family_installed,
+            assisted_installs=rows[row_id].assisted_installs,
+        )
+        for unit_id, row_id in pairs
+    }
+
+
+@dataclass
+class TerritoryFigures:
+    unit: Unit
+    population: int | None
+    installed: int = 0
+    leaves: int = 0
+    stale_leaves: int = 0
+    rate: float | None = None
+    lagging: bool = False
+
+
+@dataclass
+class ProvinceProgress:
+    campaign: Campaign
+    day: dt.date
+    as_at: dt.datetime | None
+    province: TerritoryFigures
+    official_installed: int | None
+    official_date: dt.date | None
+    official_rate: float | None
+    target_rate: float
+    trajectory_rate: float
+    days_left: int
+    required_daily: int | None
+    districts: list[TerritoryFigures] = field(default_factory=list)
+
+
+def campaign_baseline_rate(campaign: Campaign) -> float:
+    return campaign.baseline_installed / campaign.baseline_population
+
+
+def campaign_trajectory(*, campaign: Campaign, day: dt.date) -> float:
+    return targets.trajectory_rate(
+        day=day, start=campaign.start_date, target_date=campaign.target_date,
+        baseline_rate=campaign_baseline_rate(campaign), target_rate=float(campaign.population_target_rate),
+    )
+
+
+def territory_figures(
+    *, campaign: Campaign, root: Unit, day: dt.date, as_at: dt.datetime | None = None
+) -> tuple[TerritoryFigures, list[TerritoryFigures]]:
+    """`root` and its district-level children, summed from their leaves."""
+    leaves = Unit.objects.subtree(root).leaves().filter(active=True)
+    leaf_rows = list(leaves.values("pk", "path"))
+    latest = latest_values(units=leaves, day=day, as_at=as_at)
+    districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
+    trajectory = campaign_trajectory(campaign=campaign, day=day)
+
+    total = TerritoryFigures(unit=root, population=root.population)
+    by_path = {d.path: TerritoryFigures(unit=d, population=d.population) for d in districts}
+    for leaf in leaf_rows:
+        values = latest.get(leaf["pk"])
+        installed = (values.residents_installed or 0) if values else 0
+        stale = values is None or values.date != day
+        district_path = "/".join(leaf["path"].split("/")[:2]) + "/"
+        for figures in (total, by_path.get(district_path)):
+            if figures is None:
+                continue
+            figures.installed += installed
+            figures.leaves += 1
+            figures.stale_leaves += int(stale)
+    for figures in (total, *by_path.values()):
+        figures.rate = targets.rate(figures.installed, figures.population)
+        figures.lagging = targets.is_lagging(rate_value=figures.rate, trajectory=trajectory)
+    return total, list(by_path.values())
+
+
+def province_progress(
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None
+) -> ProvinceProgress:
+    root = campaign.root
+    total, districts = territory_figures(campaign=campaign, root=root, day=day, as_at=as_at)
+    official = latest_values(units=Unit.objects.filter(pk=root.pk), day=day, as_at=as_at).get(root.pk)
+    official_installed = official.residents_installed if official else None
+    days = targets.days_left(day=day, target_date=campaign.target_date)
+    target_rate = float(campaign.population_target_rate)
+    return ProvinceProgress(
+        campaign=campaign, day=day, as_at=as_at, province=total,
+        official_installed=official_installed,
+        official_date=official.date if official else None,
+        official_rate=targets.rate(official_installed, root.population),
+        target_rate=target_rate,
+        trajectory_rate=campaign_trajectory(campaign=campaign, day=day),
+        days_left=days,
+        required_daily=targets.required_daily(
+            installed=total.installed, denominator=root.population,
+            target_rate=campaign.population_target_rate, days=days,
+        ),
+        districts=districts,
+    )

@@ -1,0 +1,53 @@
+"""Who may read and write which units (DESIGN.md rule 6).
+
+Every channel (form, API, import, export) asks these functions; none
+decides access on its own.
+"""
+
+from __future__ import annotations
+
+from .models import Role, Unit, UnitQuerySet, User
+
+
+def units_readable_by(*, user: User) -> UnitQuerySet:
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.reads_everything:
+        return Unit.objects.all()
+    if user.role == Role.REPORTER and user.unit_id:
+        return Unit.objects.subtree(user.unit)
+    return Unit.objects.none()
+
+
+def unit_readable_by(*, user: User, unit: Unit) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.reads_everything:
+        return True
+    return user.role == Role.REPORTER and user.unit_id is not None and unit.is_within(user.unit)
+
+
+def units_writable_by(*, user: User) -> UnitQuerySet:
+    """Units whose daily report the user may write.
+
+    Reporters write their unit and its descendants; reviewers write only the
+    province's official figure; viewers write nothing.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return Unit.objects.none()
+    if user.role == Role.REPORTER and user.unit_id:
+        # The province's figure is DIC's official number, never a unit's.
+        return Unit.objects.subtree(user.unit).filter(active=True).exclude(kind="province")
+    if user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser:
+        return Unit.objects.filter(kind="province", active=True)
+    return Unit.objects.none()
+
+
+def unit_writable_by(*, user: User, unit: Unit) -> bool:
+    if not user.is_authenticated or not user.is_active or not unit.active:
+        return False
+    if user.role == Role.REPORTER and user.unit_id:
+        return unit.is_within(user.unit) and not unit.is_province
+    if user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser:
+        return unit.is_province
+    return False
