@@ -1,0 +1,85 @@
+"""Who reported on time, late, not at all, or was excused (rules 2 and 3).
+
+Shared by the flags pages, the dashboards' compliance board, the
+`/api/v1/compliance/` answer and the Excel export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from units.models import Campaign, Unit
+
+from . import deadlines
+from .models import DailyReport, MissedDeadline
+
+ON_TIME, LATE, MISSING, EXCUSED, NOT_YET = "on_time", "late", "missing", "excused", "not_yet"
+STATUSES = (ON_TIME, LATE, MISSING, EXCUSED, NOT_YET)
+
+
+def units_due(*, within: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
+    """Active units with the daily duty, in tree order."""
+    units = within if within is not None else Unit.objects.all()
+    return units.filter(active=True, must_report=True).order_by("path")
+
+
+def compliance_statuses(
+    *, campaign: Campaign, units: QuerySet[Unit], days: list[dt.date],
+    now: dt.datetime | None = None, as_at: dt.datetime | None = None,
+) -> dict[tuple[int, dt.date], str]:
+    """Status of each (unit, day): two queries whatever the number of units or days.
+
+    With `as_at`, only what was known at that instant counts (the 15:00 snapshot).
+    """
+    known_at = as_at or now or timezone.now()
+    unit_ids = list(units.values_list("pk", flat=True))
+    reports = DailyReport.objects.filter(unit_id__in=unit_ids, date__in=days, first_submitted_at__lte=known_at)
+    submitted = {(r["unit_id"], r["date"]): r["on_time"] for r in reports.values("unit_id", "date", "on_time")}
+    flags = MissedDeadline.objects.filter(unit_id__in=unit_ids, date__in=days, excused=True)
+    excused = {(f["unit_id"], f["date"]) for f in flags.values("unit_id", "date", "excused_at") if
+               f["excused_at"] is None or f["excused_at"] <= known_at}
+    result = {}
+    for day in days:
+        due = deadlines.deadline_at(day=day, deadline=campaign.deadline, zone=campaign.zone)
+        for unit_id in unit_ids:
+            key = (unit_id, day)
+            on_time = submitted.get(key)
+            if on_time:
+                status = ON_TIME
+            elif key in excused:
+                status = EXCUSED
+            elif on_time is False:
+                status = LATE
+            elif known_at >= due:
+                status = MISSING
+            else:
+                status = NOT_YET
+            result[key] = status
+    return result
+
+
+@dataclass
+class ComplianceDay:
+    day: dt.date
+    codes: dict[str, list[str]] = field(default_factory=lambda: {s: [] for s in STATUSES})
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {status: len(codes) for status, codes in self.codes.items()}
+
+
+def compliance_for_day(
+    *, campaign: Campaign, day: dt.date, within: QuerySet[Unit] | None = None,
+    now: dt.datetime | None = None, as_at: dt.datetime | None = None,
+) -> ComplianceDay:
+    units = units_due(within=within)
+    codes = dict(units.values_list("pk", "code"))
+    statuses = compliance_statuses(campaign=campaign, units=units, days=[day], now=now, as_at=as_at)
+    summary = ComplianceDay(day=day)
+    for unit_id, code in codes.items():
+        summary.codes[statuses[(unit_id, day)]].append(code)
+    return summary
