@@ -1,0 +1,266 @@
+"""Dashboard reads built on reporting.selectors: tables, trend, projection.
+
+The pages, `/api/v1/progress/` and the Excel export all call these, so the
+same date and `as_at` give the same numbers everywhere. Every function makes
+a fixed number of queries, whatever the number of units.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from units.models import Campaign, Unit
+
+from . import targets
+from .models import DailyReport
+from .selectors import (
+    ProvinceProgress,
+    TerritoryFigures,
+    campaign_trajectory,
+    latest_values,
+    province_progress,
+    territory_figures,
+)
+
+PACE_DAYS = 3
+
+
+@dataclass
+class TerritoryRow:
+    unit: Unit
+    population: int | None
+    installed: int
+    rate: float | None
+    change: int
+    rank: int
+    lagging: bool
+    target_count: int | None
+    shortfall: int | None
+    required_daily: int | None
+    leaves: int = 0
+    stale_leaves: int = 0
+    reported_today: bool = True
+    on_time_leaves: int = 0
+
+
+def _previous_day(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=1)
+
+
+def _ranked(rows: list[TerritoryRow]) -> list[TerritoryRow]:
+    """Rank by rate (units without a population go last, by installs)."""
+    ordered = sorted(rows, key=lambda r: (r.rate is None, -(r.rate or 0), -r.installed, r.unit.code))
+    for rank, row in enumerate(ordered, start=1):
+        row.rank = rank
+    return ordered
+
+
+def _target_fields(campaign: Campaign, population: int | None, installed: int, days: int) -> dict:
+    if not population:
+        return {"target_count": None, "shortfall": None, "required_daily": None}
+    count = targets.target_count(target_rate=campaign.population_target_rate, denominator=population)
+    return {
+        "target_count": count,
+        "shortfall": max(count - installed, 0),
+        "required_daily": targets.required_daily(
+            installed=installed, denominator=population, target_rate=campaign.population_target_rate, days=days,
+        ),
+    }
+
+
+def _on_time_leaves(*, root: Unit, day: dt.date) -> dict[str, int]:
+    """On-time leaf reports for `day`, counted per district path, in one query."""
+    rows = (
+        DailyReport.objects.filter(unit__path__startswith=root.path, unit__kind__in=("ward", "township", "commune"),
+                                   date=day, on_time=True)
+        .values_list("unit__path", flat=True)
+    )
+    counts: dict[str, int] = {}
+    for path in rows:
+        key = "/".join(path.split("/")[:2]) + "/"
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def district_table(
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None, progress: ProvinceProgress | None = None,
+) -> list[TerritoryRow]:
+    """Districts ranked by rate, with the change since the previous day."""
+    progress = progress or province_progress(campaign=campaign, day=day, as_at=as_at)
+    _, yesterday = territory_figures(campaign=campaign, root=campaign.root, day=_previous_day(day), as_at=as_at)
+    before = {f.unit.pk: f.installed for f in yesterday}
+    on_time = _on_time_leaves(root=campaign.root, day=day)
+    rows = [
+        TerritoryRow(
+            unit=f.unit, population=f.population, installed=f.installed, rate=f.rate,
+            change=f.installed - before.get(f.unit.pk, 0), rank=0, lagging=f.lagging,
+            leaves=f.leaves, stale_leaves=f.stale_leaves, on_time_leaves=on_time.get(f.unit.path, 0),
+            **_target_fields(campaign, f.population, f.installed, progress.days_left),
+        )
+        for f in progress.districts
+    ]
+    return _ranked(rows)
+
+
+def commune_table(
+    *, campaign: Campaign, district: Unit, day: dt.date, as_at: dt.datetime | None = None,
+) -> list[TerritoryRow]:
+    """A district's communes (or a single commune), ranked within the district.
+
+    Most commune populations are not public: their rate is None and the page
+    says the population is missing rather than inventing one.
+    """
+    leaves = Unit.objects.subtree(district).leaves().filter(active=True)
+    units = list(leaves.order_by("code"))
+    today = latest_values(units=leaves, day=day, as_at=as_at)
+    yesterday = latest_values(units=leaves, day=_previous_day(day), as_at=as_at)
+    trajectory = campaign_trajectory(campaign=campaign, day=day)
+    days = targets.days_left(day=day, target_date=campaign.target_date)
+    on_time = set(
+        DailyReport.objects.filter(unit__in=leaves, date=day, on_time=True).values_list("unit_id", flat=True)
+    )
+    rows = []
+    for unit in units:
+        now_values, before_values = today.get(unit.pk), yesterday.get(unit.pk)
+        installed = (now_values.residents_installed or 0) if now_values else 0
+        previous = (before_values.residents_installed or 0) if before_values else 0
+        rate = targets.rate(installed, unit.population)
+        rows.append(TerritoryRow(
+            unit=unit, population=unit.population, installed=installed, rate=rate, change=installed - previous,
+            rank=0, lagging=targets.is_lagging(rate_value=rate, trajectory=trajectory),
+            leaves=1, stale_leaves=int(now_values is None or now_values.date != day),
+            reported_today=now_values is not None and now_values.date == day,
+            on_time_leaves=int(unit.pk in on_time),
+            **_target_fields(campaign, unit.population, installed, days),
+        ))
+    return _ranked(rows)
+
+
+@dataclass
+class StaffRow:
+    unit: Unit
+    staff_total: int | None
+    family_total: int | None
+    staff_installed: int
+    family_installed: int
+    assisted_installs: int
+    rate: float | None
+    target_rate: float
+    meets_target: bool
+    reported_today: bool
+    last_report: dt.date | None
+
+
+def staff_table(
+    *, campaign: Campaign, day: dt.date, units: QuerySet[Unit] | None = None, as_at: dt.datetime | None = None,
+) -> list[StaffRow]:
+    """Staff + family installs against 100 % (item 1 of the dispatch); agencies by default."""
+    units = units if units is not None else Unit.objects.subtree(campaign.root).agencies()
+    units = units.filter(active=True)
+    latest = latest_values(units=units, day=day, as_at=as_at)
+    target = float(campaign.staff_target_rate)
+    rows = []
+    for unit in units.order_by("group", "code"):
+        values = latest.get(unit.pk)
+        staff = (values.staff_installed or 0) if values else 0
+        family = (values.family_installed or 0) if values else 0
+        denominator = (unit.staff_total or 0) + (unit.family_total or 0)
+        rate = targets.rate(staff + family, denominator)
+        rows.append(StaffRow(
+            unit=unit, staff_total=unit.staff_total, family_total=unit.family_total,
+            staff_installed=staff, family_installed=family,
+            assisted_installs=(values.assisted_installs or 0) if values else 0,
+            rate=rate, target_rate=target, meets_target=rate is not None and rate >= target,
+            reported_today=values is not None and values.date == day,
+            last_report=values.date if values else None,
+        ))
+    return rows
+
+
+@dataclass
+class TrendPoint:
+    day: dt.date
+    reported_installed: int
+    reported_rate: float | None
+    official_installed: int | None
+    official_rate: float | None
+    trajectory_rate: float
+
+
+def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | None = None) -> list[TrendPoint]:
+    """One point per campaign day up to `until` (queries grow with days, not with units)."""
+    points = []
+    for day in campaign.days():
+        if day > until:
+            break
+        p = province_progress(campaign=campaign, day=day, as_at=as_at)
+        points.append(TrendPoint(
+            day=day, reported_installed=p.province.installed, reported_rate=p.province.rate,
+            official_installed=p.official_installed, official_rate=p.official_rate,
+            trajectory_rate=p.trajectory_rate,
+        ))
+    return points
+
+
+@dataclass
+class Projection:
+    daily_pace: float
+    projected_date: dt.date | None
+    reaches_target_in_time: bool
+
+
+def province_projection(*, campaign: Campaign, trend: list[TrendPoint]) -> Projection:
+    """When 30 % is reached at the pace of the last three days (reported figures)."""
+    if not trend:
+        return Projection(daily_pace=0.0, projected_date=None, reaches_target_in_time=False)
+    last = trend[-1]
+    base = trend[max(len(trend) - 1 - PACE_DAYS, 0)]
+    span = (last.day - base.day).days
+    pace = (last.reported_installed - base.reported_installed) / span if span else 0.0
+    projected = targets.projected_date(
+        day=last.day, installed=last.reported_installed, denominator=campaign.root.population,
+        target_rate=campaign.population_target_rate, daily_pace=pace,
+    )
+    return Projection(
+        daily_pace=pace, projected_date=projected,
+        reaches_target_in_time=projected is not None and projected <= campaign.target_date,
+    )
+
+
+def assisted_by_sector(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None) -> dict[str, int]:
+    """Items 2–7: people helped to install, by agency group ('territory' for communes and districts)."""
+    units = Unit.objects.subtree(campaign.root).exclude(kind="province").filter(active=True)
+    groups = dict(units.values_list("pk", "group"))
+    totals: dict[str, int] = {}
+    for unit_id, values in latest_values(units=units, day=day, as_at=as_at).items():
+        key = groups.get(unit_id) or "territory"
+        totals[key] = totals.get(key, 0) + (values.assisted_installs or 0)
+    return dict(sorted(totals.items()))
+
+
+def lagging_units(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None) -> list[TerritoryRow]:
+    """Item 10's "rate is low": districts and communes (with a known population) below the trajectory."""
+    rows = [r for r in district_table(campaign=campaign, day=day, as_at=as_at) if r.lagging]
+    for district in Unit.objects.subtree(campaign.root).districts().filter(active=True).order_by("code"):
+        rows += [r for r in commune_table(campaign=campaign, district=district, day=day, as_at=as_at) if r.lagging]
+    return rows
+
+
+def reports_count_by_day(*, campaign: Campaign, units: QuerySet[Unit]) -> dict[dt.date, dict[str, int]]:
+    """How many reports were on time and late on each campaign day."""
+    rows = (
+        DailyReport.objects.filter(campaign=campaign, unit__in=units)
+        .values("date")
+        .annotate(on_time=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)))
+    )
+    return {r["date"]: {"on_time": r["on_time"], "late": r["late"]} for r in rows}
+
+
+__all__ = [
+    "Projection", "StaffRow", "TerritoryFigures", "TerritoryRow", "TrendPoint", "assisted_by_sector",
+    "commune_table", "district_table", "lagging_units", "province_projection", "province_trend",
+    "reports_count_by_day", "staff_table",
+]
