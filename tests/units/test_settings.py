@@ -36,3 +36,17 @@ def test_settings_are_vietnamese_first_in_the_province_zone():
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.USE_TZ
     assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
+
+
+def test_check_deploy_is_clean_with_production_environment():
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    env = clean | {
+        "DEBUG": "off", "SECRET_KEY": "k" * 20 + "-production-like-secret-0123456789",
+        "ALLOWED_HOSTS": "bluezone.haugiang.example", "DJANGO_SETTINGS_MODULE": "bluezone_portal.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
