@@ -1,0 +1,53 @@
+"""Session timeouts and the Content-Security-Policy header."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+SESSION_STARTED = "bz_started"
+SESSION_SEEN = "bz_seen"
+
+
+class SessionTimeoutMiddleware:
+    """Log out after an idle period and after an absolute lifetime.
+
+    Shared phones and office PCs are common: a forgotten session must not
+    stay open for days.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and hasattr(request, "session"):
+            now = int(time.time())
+            started = request.session.get(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            if now - seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                logout(request)
+                messages.info(request, _("Phiên làm việc đã hết hạn, vui lòng đăng nhập lại."))
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)
+                return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
+            request.session[SESSION_STARTED] = started
+            request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Everything the portal loads comes from the portal itself."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
