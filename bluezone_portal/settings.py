@@ -129,6 +129,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 _CHARTJS_DIST = BASE_DIR / "node_modules" / "chart.js" / "dist"
 if _CHARTJS_DIST.is_dir():
     STATICFILES_DIRS.append(("vendor/chartjs", _CHARTJS_DIST))
+# In development the files are served straight from the finders; production runs collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
