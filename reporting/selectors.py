@@ -31,7 +31,11 @@ class LatestValues:
 def latest_values(
     *, units: QuerySet[Unit], day: dt.date, as_at: dt.datetime | None = None
 ) -> dict[int, LatestValues]:
-    """Each unit's latest report dated on or before `day`: two queries, whatever the count."""
+    """Each unit's latest report dated on or before `day`: one query, whatever the count.
+
+    The latest row ids stay inside the database (an IN subquery): a list of
+    ids would be split into several queries on SQLite past 999 units.
+    """
     if as_at is None:
         source = DailyReport.objects.filter(unit=OuterRef("pk"), date__lte=day).order_by("-date")
         model = DailyReport
@@ -40,18 +44,19 @@ def latest_values(
             unit=OuterRef("pk"), date__lte=day, created_at__lte=as_at
         ).order_by("-date", "-created_at", "-number")
         model = ReportRevision
-    ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values_list("pk", "latest_id")
-    pairs = [(unit_id, row_id) for unit_id, row_id in ids if row_id is not None]
-    rows = model.objects.in_bulk([row_id for _, row_id in pairs])
+    latest_ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values("latest_id")
+    rows = model.objects.filter(pk__in=latest_ids).values(
+        "unit_id", "date", "residents_installed", "staff_installed", "family_installed", "assisted_installs",
+    )
     return {
-        unit_id: LatestValues(
-            date=rows[row_id].date,
-            residents_installed=rows[row_id].residents_installed,
-            staff_installed=rows[row_id].staff_installed,
-            family_installed=rows[row_id].family_installed,
-            assisted_installs=rows[row_id].assisted_installs,
+        row["unit_id"]: LatestValues(
+            date=row["date"],
+            residents_installed=row["residents_installed"],
+            staff_installed=row["staff_installed"],
+            family_installed=row["family_installed"],
+            assisted_installs=row["assisted_installs"],
         )
-        for unit_id, row_id in pairs
+        for row in rows
     }
 
 

@@ -7,6 +7,7 @@ a fixed number of queries, whatever the number of units.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass
 
@@ -15,7 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from units.models import Campaign, Unit
 
 from . import targets
-from .models import DailyReport
+from .models import DailyReport, ReportRevision
 from .selectors import (
     ProvinceProgress,
     TerritoryFigures,
@@ -114,6 +115,13 @@ def commune_table(
     says the population is missing rather than inventing one.
     """
     leaves = Unit.objects.subtree(district).leaves().filter(active=True)
+    return _ranked(_leaf_rows(campaign=campaign, leaves=leaves, day=day, as_at=as_at))
+
+
+def _leaf_rows(
+    *, campaign: Campaign, leaves: QuerySet[Unit], day: dt.date, as_at: dt.datetime | None,
+) -> list[TerritoryRow]:
+    """Unranked rows for any set of leaves, in a fixed number of queries."""
     units = list(leaves.order_by("code"))
     today = latest_values(units=leaves, day=day, as_at=as_at)
     yesterday = latest_values(units=leaves, day=_previous_day(day), as_at=as_at)
@@ -136,7 +144,7 @@ def commune_table(
             on_time_leaves=int(unit.pk in on_time),
             **_target_fields(campaign, unit.population, installed, days),
         ))
-    return _ranked(rows)
+    return rows
 
 
 @dataclass
@@ -191,18 +199,59 @@ class TrendPoint:
 
 
 def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | None = None) -> list[TrendPoint]:
-    """One point per campaign day up to `until` (queries grow with days, not with units)."""
+    """One point per campaign day up to `until`, each equal to province_progress for that day.
+
+    The whole history is read once and carried forward here, so the number of
+    queries depends on neither the number of units nor the number of days.
+    """
+    days = [day for day in campaign.days() if day <= until]
+    if not days:
+        return []
+    root = campaign.root
+    leaves = Unit.objects.subtree(root).leaves().filter(active=True)
+    leaf_ids = set(leaves.values_list("pk", flat=True))
+    history = _residents_history(units=leaves, root=root, until=until, as_at=as_at)
     points = []
-    for day in campaign.days():
-        if day > until:
-            break
-        p = province_progress(campaign=campaign, day=day, as_at=as_at)
+    for day in days:
+        reported = 0
+        official: tuple[dt.date, int | None] | None = None
+        for unit_id, dated in history.items():
+            latest = _latest_on(dated, day)
+            if latest is None:
+                continue
+            if unit_id == root.pk:
+                official = latest
+            elif unit_id in leaf_ids:
+                reported += latest[1] or 0
+        official_installed = official[1] if official else None
         points.append(TrendPoint(
-            day=day, reported_installed=p.province.installed, reported_rate=p.province.rate,
-            official_installed=p.official_installed, official_rate=p.official_rate,
-            trajectory_rate=p.trajectory_rate,
+            day=day, reported_installed=reported, reported_rate=targets.rate(reported, root.population),
+            official_installed=official_installed, official_rate=targets.rate(official_installed, root.population),
+            trajectory_rate=campaign_trajectory(campaign=campaign, day=day),
         ))
     return points
+
+
+def _residents_history(
+    *, units: QuerySet[Unit], root: Unit, until: dt.date, as_at: dt.datetime | None,
+) -> dict[int, list[tuple[dt.date, int | None]]]:
+    """Per unit, (date, residents) ascending; with `as_at`, each date's last revision known then."""
+    where = Q(unit__in=units) | Q(unit=root)
+    if as_at is None:
+        rows = DailyReport.objects.filter(where, date__lte=until).order_by("unit_id", "date")
+    else:
+        rows = ReportRevision.objects.filter(where, date__lte=until, created_at__lte=as_at).order_by(
+            "unit_id", "date", "created_at", "number",
+        )
+    by_unit: dict[int, dict[dt.date, int | None]] = {}
+    for unit_id, day, residents in rows.values_list("unit_id", "date", "residents_installed"):
+        by_unit.setdefault(unit_id, {})[day] = residents  # later revisions of a date overwrite earlier ones
+    return {unit_id: sorted(dated.items()) for unit_id, dated in by_unit.items()}
+
+
+def _latest_on(dated: list[tuple[dt.date, int | None]], day: dt.date) -> tuple[dt.date, int | None] | None:
+    index = bisect.bisect_right(dated, day, key=lambda item: item[0])
+    return dated[index - 1] if index else None
 
 
 @dataclass
@@ -242,10 +291,21 @@ def assisted_by_sector(*, campaign: Campaign, day: dt.date, as_at: dt.datetime |
 
 
 def lagging_units(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None) -> list[TerritoryRow]:
-    """Item 10's "rate is low": districts and communes (with a known population) below the trajectory."""
+    """Item 10's "rate is low": districts and communes (with a known population) below the trajectory.
+
+    Districts first (by rank), then each district's communes (districts by code,
+    communes ranked within their district, as commune_table ranks them).
+    """
     rows = [r for r in district_table(campaign=campaign, day=day, as_at=as_at) if r.lagging]
-    for district in Unit.objects.subtree(campaign.root).districts().filter(active=True).order_by("code"):
-        rows += [r for r in commune_table(campaign=campaign, district=district, day=day, as_at=as_at) if r.lagging]
+    districts = list(Unit.objects.subtree(campaign.root).districts().filter(active=True).order_by("code"))
+    leaves = Unit.objects.subtree(campaign.root).leaves().filter(active=True)
+    by_district: dict[str, list[TerritoryRow]] = {d.path: [] for d in districts}
+    for row in _leaf_rows(campaign=campaign, leaves=leaves, day=day, as_at=as_at):
+        district = next((path for path in by_district if row.unit.path.startswith(path)), None)
+        if district is not None:
+            by_district[district].append(row)
+    for district in districts:
+        rows += [r for r in _ranked(by_district[district.path]) if r.lagging]
     return rows
 
 
