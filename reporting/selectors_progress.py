@@ -309,10 +309,15 @@ def lagging_units(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None
     return rows
 
 
-def reports_count_by_day(*, campaign: Campaign, units: QuerySet[Unit]) -> dict[dt.date, dict[str, int]]:
-    """How many reports were on time and late on each campaign day."""
+def reports_count_by_day(
+    *, campaign: Campaign, units: QuerySet[Unit], as_at: dt.datetime | None = None,
+) -> dict[dt.date, dict[str, int]]:
+    """How many reports were on time and late on each campaign day (with `as_at`: first submitted by then)."""
+    reports = DailyReport.objects.filter(campaign=campaign, unit__in=units)
+    if as_at is not None:
+        reports = reports.filter(first_submitted_at__lte=as_at)
     rows = (
-        DailyReport.objects.filter(campaign=campaign, unit__in=units)
+        reports
         .values("date")
         .annotate(on_time=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)))
     )
