@@ -231,3 +231,20 @@ LOGGING = {
 # Notifications and deadline watch (reporting.notifications / reporting.flagging).
 BLUEZONE_REMINDER_TIME = env.str("BLUEZONE_REMINDER_TIME", default="14:00")
 BLUEZONE_ESCALATION_DAYS = env.int("BLUEZONE_ESCALATION_DAYS", default=2)
+
+# The beat schedule, in code. One tick a minute rather than a crontab entry at
+# 15:00: the deadline is campaign data (Campaign.deadline, time zone included),
+# not a constant here, and every tick closes *every* campaign day whose deadline
+# has passed and sends what is due (reminders from BLUEZONE_REMINDER_TIME). The
+# jobs are idempotent, so a late, missed or doubled tick changes nothing but
+# timing, and a scheduler that was down catches up on its first tick.
+# `expires` drops ticks that waited in a dead broker: the next one does their work.
+CELERY_BEAT_SCHEDULE = {
+    "deadline-tick": {
+        "task": "reporting.tasks.deadline_tick",
+        "schedule": env.float("BLUEZONE_TICK_SECONDS", default=60.0),
+        "options": {"expires": 55},
+    },
+}
+# Public address of the portal, for links in e-mails (left out when empty).
+BLUEZONE_PORTAL_URL = env.str("BLUEZONE_PORTAL_URL", default="")

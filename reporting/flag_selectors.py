@@ -1,0 +1,72 @@
+"""Reads for the deadline watch: flags with their run of misses, late reports, contacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from units.models import Campaign, Unit, User
+
+from .flagging import consecutive_runs
+from .models import DailyReport, MissedDeadline
+
+
+@dataclass
+class FlagRow:
+    flag: MissedDeadline
+    consecutive_misses: int
+    reported_late_at: dt.datetime | None
+    late_reason: str
+
+    @property
+    def unit(self) -> Unit:
+        return self.flag.unit
+
+
+def flag_rows(
+    *, campaign: Campaign, units: QuerySet[Unit] | None = None, day: dt.date | None = None,
+    escalated_only: bool = False,
+) -> list[FlagRow]:
+    """The campaign's flags (of `units`, on `day`), in tree order, with context: three queries."""
+    flags = MissedDeadline.objects.filter(campaign=campaign).select_related("unit", "excused_by")
+    if units is not None:
+        flags = flags.filter(unit__in=units)
+    if day is not None:
+        flags = flags.filter(date=day)
+    if escalated_only:
+        flags = flags.filter(escalated=True)
+    flags = list(flags.order_by("unit__path", "date"))
+    if not flags:
+        return []
+    unit_ids = {f.unit_id for f in flags}
+    history = MissedDeadline.objects.filter(
+        campaign=campaign, unit_id__in=unit_ids, date__lte=max(f.date for f in flags),
+    ).values_list("unit_id", "date", "excused")
+    runs = consecutive_runs(history)
+    reports = {
+        (r["unit_id"], r["date"]): r
+        for r in DailyReport.objects.filter(unit_id__in=unit_ids, date__in={f.date for f in flags})
+        .values("unit_id", "date", "first_submitted_at", "on_time", "late_reason")
+    }
+    rows = []
+    for flag in flags:
+        report = reports.get((flag.unit_id, flag.date))
+        late = report is not None and not report["on_time"]
+        rows.append(FlagRow(
+            flag=flag,
+            consecutive_misses=runs.get((flag.unit_id, flag.date), 0),
+            reported_late_at=report["first_submitted_at"] if late else None,
+            late_reason=report["late_reason"] if late else "",
+        ))
+    return rows
+
+
+def unit_contacts(*, unit_ids) -> dict[int, list[User]]:
+    """Active accounts of each unit: whom a reviewer calls when the unit is missing."""
+    contacts: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(unit_id__in=list(unit_ids), is_active=True).order_by("username"):
+        contacts[user.unit_id].append(user)
+    return contacts
