@@ -319,9 +319,10 @@ def reports_count_by_day(
     rows = (
         reports
         .values("date")
-        .annotate(on_time=Count("pk", filter=Q(on_time=True)), late=Count("pk", filter=Q(on_time=False)))
+        # Aliases must not be "on_time": an annotation of that name would shadow the field in the filters.
+        .annotate(n_on_time=Count("pk", filter=Q(on_time=True)), n_late=Count("pk", filter=Q(on_time=False)))
     )
-    return {r["date"]: {"on_time": r["on_time"], "late": r["late"]} for r in rows}
+    return {r["date"]: {"on_time": r["n_on_time"], "late": r["n_late"]} for r in rows}
 
 
 __all__ = [
