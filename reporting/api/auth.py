@@ -1,0 +1,71 @@
+"""Obtaining an API token (checking it: reporting.api.authentication)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.throttling import ScopedRateThrottle
+
+from .serializers import VALIDATION_ERROR_SCHEMA, DetailSerializer, TokenRequestSerializer, TokenSerializer
+
+
+class TokenThrottle(ScopedRateThrottle):
+    """ScopedRateThrottle with the scope fixed to "token".
+
+    A function view cannot carry `throttle_scope`, and the rate is read from
+    settings on every request (DRF binds it once at import), so that a
+    deployment or a test can change REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].
+    """
+
+    scope_name = "token"
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope_name]
+
+    def allow_request(self, request, view):
+        self.scope = self.scope_name
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super(ScopedRateThrottle, self).allow_request(request, view)
+
+
+@extend_schema(
+    operation_id="auth_token_create",
+    summary="Lấy token API",
+    description="Đổi tên đăng nhập và mật khẩu lấy token; gửi kèm mọi yêu cầu sau dưới dạng "
+    "`Authorization: Token <token>`. Giới hạn số lần thử (429).",
+    request=TokenRequestSerializer,
+    responses={
+        200: TokenSerializer,
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Thiếu trường hoặc sai tên đăng nhập / mật khẩu."),
+        429: OpenApiResponse(DetailSerializer, description="Quá nhiều lần thử; thử lại sau."),
+    },
+    auth=[],
+    tags=["auth"],
+)
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+@throttle_classes([TokenThrottle])
+def token_obtain(request):
+    serializer = TokenRequestSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(
+        request=request._request,
+        username=serializer.validated_data["username"],
+        password=serializer.validated_data["password"],
+    )
+    if user is None:
+        return Response(
+            {"non_field_errors": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    token, _created = Token.objects.get_or_create(user=user)
+    return Response(TokenSerializer({"token": token.key}).data)

@@ -1,0 +1,204 @@
+"""Reports API: read and write a unit's daily report.
+
+Every write goes through reporting.services.report_submit, the one path a
+report is saved by; access comes from units.access. This module only maps
+HTTP to those calls and their answers back to HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_ipv46_address
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.response import Response
+
+from reporting.models import VALUE_FIELDS, Channel, DailyReport
+from reporting.services import ReportForbidden, ReportRefused, report_submit
+from units.access import unit_writable_by, units_readable_by
+
+from .serializers import (
+    VALIDATION_ERROR_SCHEMA,
+    DetailSerializer,
+    ReportInputSerializer,
+    ReportListQuerySerializer,
+    ReportPageSerializer,
+    ReportSerializer,
+)
+from .units import not_in_scope_message, unit_readable
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _parse_day(text: str) -> dt.date | None:
+    if not _ISO_DATE.fullmatch(text):
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _bad_date() -> Response:
+    return Response(
+        {"date": [_("Ngày (date): phải là ngày dạng YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
+def _not_found() -> Response:
+    return Response({"detail": _("Không tìm thấy.")}, status=status.HTTP_404_NOT_FOUND)
+
+
+def _client_ip(request) -> str | None:
+    address = request.META.get("REMOTE_ADDR") or ""
+    try:
+        validate_ipv46_address(address)
+    except DjangoValidationError:
+        return None
+    return address
+
+
+def _refusal_body(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {("non_field_errors" if name == "__all__" else name): list(messages) for name, messages in errors.items()}
+
+
+_CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị, ví dụ 31318.")
+_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày báo cáo, YYYY-MM-DD.")
+_401 = OpenApiResponse(DetailSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
+_404 = OpenApiResponse(DetailSerializer, description="Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn.")
+
+
+@extend_schema(
+    methods=["GET"],
+    operation_id="unit_report_retrieve",
+    summary="Xem báo cáo ngày của một đơn vị",
+    parameters=[_CODE, _DATE],
+    responses={
+        200: ReportSerializer,
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Ngày không đúng dạng YYYY-MM-DD."),
+        401: _401,
+        404: _404,
+    },
+    tags=["reports"],
+)
+@extend_schema(
+    methods=["PUT"],
+    operation_id="unit_report_put",
+    summary="Nộp hoặc thay báo cáo ngày của một đơn vị",
+    description=(
+        "Tạo (201) hoặc thay (200) báo cáo của đơn vị cho ngày đó. Số liệu là số cộng dồn đến ngày báo cáo; "
+        "trường không gửi được để trống. Gửi lại cùng nội dung chỉ thêm một lần sửa (revision). "
+        "Đúng hạn khi nộp lần đầu trước 15:00 (giờ Việt Nam) của ngày báo cáo."
+    ),
+    parameters=[_CODE, _DATE],
+    request=ReportInputSerializer,
+    responses={
+        200: OpenApiResponse(ReportSerializer, description="Đã thay báo cáo đã có."),
+        201: OpenApiResponse(ReportSerializer, description="Đã tạo báo cáo."),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Số liệu, ngày hoặc JSON không hợp lệ; không lưu gì."),
+        401: _401,
+        403: OpenApiResponse(DetailSerializer, description="Được xem nhưng không được báo cáo cho đơn vị này."),
+        404: _404,
+        415: OpenApiResponse(DetailSerializer, description="Nội dung phải là application/json."),
+    },
+    tags=["reports"],
+)
+@api_view(["GET", "PUT"])
+@parser_classes([JSONParser])
+def unit_report(request, code: str, date: str):
+    if request.method == "PUT":
+        return _report_put(request, code=code, date=date)
+    return _report_retrieve(request, code=code, date=date)
+
+
+def _report_retrieve(request, *, code: str, date: str) -> Response:
+    unit = unit_readable(user=request.user, code=code)
+    if unit is None:
+        return _not_found()
+    day = _parse_day(date)
+    if day is None:
+        return _bad_date()
+    report = DailyReport.objects.select_related("unit").filter(unit=unit, date=day).first()
+    if report is None:
+        return _not_found()
+    return Response(ReportSerializer(report).data)
+
+
+def _report_put(request, *, code: str, date: str) -> Response:
+    unit = unit_readable(user=request.user, code=code)
+    if unit is None:
+        return _not_found()
+    if not unit_writable_by(user=request.user, unit=unit):
+        return Response(
+            {"detail": _("Bạn không có quyền báo cáo cho %(unit)s.") % {"unit": unit.name}},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    day = _parse_day(date)
+    if day is None:
+        return _bad_date()
+    body = ReportInputSerializer(data=request.data)
+    body.is_valid(raise_exception=True)
+    values = {name: body.validated_data.get(name) for name in VALUE_FIELDS}
+    try:
+        saved = report_submit(
+            user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
+            ip_address=_client_ip(request), late_reason=body.validated_data.get("late_reason"),
+        )
+    except ReportForbidden as refusal:
+        return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)
+    except ReportRefused as refusal:
+        return Response(_refusal_body(refusal.errors), status=refusal.status)
+    return Response(
+        ReportSerializer(saved.report).data,
+        status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK,
+    )
+
+
+class ReportPagination(LimitOffsetPagination):
+    default_limit = 500
+    max_limit = 1000
+
+
+@extend_schema(
+    operation_id="reports_list",
+    summary="Danh sách báo cáo",
+    description="Báo cáo của các đơn vị người gọi được xem, mới nhất trước; lọc theo ngày và/hoặc mã đơn vị.",
+    parameters=[
+        ReportListQuerySerializer,
+        OpenApiParameter("limit", OpenApiTypes.INT, description="Số báo cáo mỗi trang (tối đa 1000)."),
+        OpenApiParameter("offset", OpenApiTypes.INT, description="Bỏ qua bấy nhiêu báo cáo đầu."),
+    ],
+    responses={
+        200: ReportPageSerializer,
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="`date` hoặc `unit` không hợp lệ."),
+        401: _401,
+    },
+    tags=["reports"],
+)
+@api_view(["GET"])
+def report_list(request):
+    query = ReportListQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    reports = (
+        DailyReport.objects.filter(unit__in=units_readable_by(user=request.user))
+        .select_related("unit")
+        .order_by("-date", "unit__path")
+    )
+    if (day := query.validated_data.get("date")) is not None:
+        reports = reports.filter(date=day)
+    if (code := query.validated_data.get("unit")) is not None:
+        unit = unit_readable(user=request.user, code=code)
+        if unit is None:
+            return Response({"unit": [not_in_scope_message(code)]}, status=status.HTTP_400_BAD_REQUEST)
+        reports = reports.filter(unit=unit)
+    paginator = ReportPagination()
+    page = paginator.paginate_queryset(reports, request)
+    return paginator.get_paginated_response(ReportSerializer(page, many=True).data)

@@ -1,0 +1,208 @@
+"""Shapes of the reports API: loose input types, exact output.
+
+Input serializers only take the JSON apart; whether a count is acceptable
+is decided by reporting.validation (through report_submit), never here.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from reporting.models import DailyReport
+from reporting.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
+from units.models import Unit, UnitKind
+
+UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+
+
+def _interpolate(template, **values) -> str:
+    return str(template) % {key: str(value) for key, value in values.items()}
+
+
+# Messages are built at import time but must follow the request's language.
+_lazy = lazy(_interpolate, str)
+_label = lazy(field_label, str)
+
+
+def _text_errors(label) -> dict:
+    """DRF's CharField messages, in Vietnamese and naming the field."""
+    return {
+        "required": _lazy(_("%(label)s: bắt buộc."), label=label),
+        "blank": _lazy(_("%(label)s: không được để trống."), label=label),
+        "null": _lazy(_("%(label)s: không được để trống."), label=label),
+        "invalid": _lazy(_("%(label)s: phải là văn bản."), label=label),
+        "null_characters_not_allowed": _lazy(_("%(label)s: chứa ký tự không hợp lệ."), label=label),
+        "surrogate_characters_not_allowed": _lazy(_("%(label)s: chứa ký tự không hợp lệ."), label=label),
+        "max_length": _lazy(_("%(label)s: tối đa {max_length} ký tự."), label=label),
+    }
+
+
+def _date_errors(label) -> dict:
+    return {
+        "invalid": _lazy(_("%(label)s: phải là ngày dạng YYYY-MM-DD."), label=label),
+        "datetime": _lazy(_("%(label)s: phải là ngày dạng YYYY-MM-DD."), label=label),
+        "null": _lazy(_("%(label)s: không được để trống."), label=label),
+        "required": _lazy(_("%(label)s: bắt buộc."), label=label),
+    }
+
+
+class PortalCharField(serializers.CharField):
+    """CharField whose NUL / surrogate refusals also use error_messages (DRF hard-codes English)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        for index, validator in enumerate(self.validators):
+            if isinstance(validator, ProhibitNullCharactersValidator):
+                self.validators[index] = ProhibitNullCharactersValidator(
+                    message=self.error_messages["null_characters_not_allowed"],
+                )
+            elif isinstance(validator, ProhibitSurrogateCharactersValidator):
+                validator.message = self.error_messages["surrogate_characters_not_allowed"]
+
+
+class DetailSerializer(serializers.Serializer):
+    """The body of 401, 403, 404, 429 and 503 answers."""
+
+    detail = serializers.CharField()
+
+
+# A 400 names each field with its messages; parse errors and refusals that
+# concern no single field come as `detail` / `non_field_errors`.
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": "Lỗi theo từng trường: {tên trường: [thông báo]}.",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+    },
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"residents_installed": ["Số người dân đã cài đặt: không được là số âm."]},
+}
+
+
+# ---------------------------------------------------------------- token
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = PortalCharField(max_length=150, error_messages=_text_errors(_("Tên đăng nhập")))
+    password = PortalCharField(
+        max_length=4096, trim_whitespace=False, style={"input_type": "password"},
+        error_messages=_text_errors(_("Mật khẩu")),
+    )
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+# ---------------------------------------------------------------- units
+
+class UnitListQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=UnitKind.choices, required=False,
+        error_messages={
+            "invalid_choice": _lazy(
+                _("Loại đơn vị (kind): “{input}” không hợp lệ; dùng một trong: %(kinds)s."),
+                kinds=", ".join(UnitKind.values),
+            ),
+        },
+        help_text="Chỉ lấy đơn vị thuộc loại này.",
+    )
+    parent = PortalCharField(
+        required=False, max_length=UNIT_CODE_MAX_LENGTH, error_messages=_text_errors(_("Đơn vị cấp trên (parent)")),
+        help_text="Mã đơn vị cấp trên: chỉ lấy các đơn vị trực thuộc.",
+    )
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Unit
+        fields = ["code", "name", "kind", "parent", "population", "staff_total", "family_total", "must_report"]
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- reports
+
+@extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT, "nullable": True})
+class LooseCountField(serializers.Field):
+    """Passes the raw JSON value on: reporting.validation judges it and names the field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_field({"type": "string", "maxLength": NOTE_MAX_LENGTH})
+class LooseNoteField(LooseCountField):
+    pass
+
+
+class ReportInputSerializer(serializers.Serializer):
+    """PUT body. Absent counts are empty: a PUT replaces the whole day's report."""
+
+    residents_installed = LooseCountField(help_text=_label("residents_installed"))
+    staff_installed = LooseCountField(help_text=_label("staff_installed"))
+    family_installed = LooseCountField(help_text=_label("family_installed"))
+    assisted_installs = LooseCountField(help_text=_label("assisted_installs"))
+    note = LooseNoteField(help_text="Ghi chú")
+    late_reason = PortalCharField(
+        required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX_LENGTH,
+        error_messages=_text_errors(_label("late_reason")),
+        help_text=_label("late_reason"),
+    )
+
+    default_error_messages = {
+        "invalid": _("Dữ liệu gửi lên phải là một đối tượng JSON gồm các trường của báo cáo."),
+    }
+
+
+class ReportWarningSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    previous = serializers.IntegerField()
+    previous_date = serializers.DateField()
+    message = serializers.CharField()
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    submitted_at = serializers.DateTimeField(source="first_submitted_at", read_only=True)
+    revision = serializers.IntegerField(source="revision_count", read_only=True)
+    warnings = ReportWarningSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = DailyReport
+        fields = [
+            "unit", "date", "residents_installed", "staff_installed", "family_installed", "assisted_installs",
+            "note", "late_reason", "on_time", "submitted_at", "updated_at", "revision", "channel", "warnings",
+        ]
+        read_only_fields = fields
+
+
+class ReportListQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        required=False, input_formats=["iso-8601"], error_messages=_date_errors(_("Ngày (date)")),
+        help_text="Chỉ lấy báo cáo của ngày này (YYYY-MM-DD).",
+    )
+    unit = PortalCharField(
+        required=False, max_length=UNIT_CODE_MAX_LENGTH, error_messages=_text_errors(_("Đơn vị (unit)")),
+        help_text="Chỉ lấy báo cáo của đơn vị có mã này.",
+    )
+
+
+class ReportPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ReportSerializer(many=True)
