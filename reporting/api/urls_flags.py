@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import flags
+
+urlpatterns = [
+    path("flags/", flags.flag_list, name="api_flags"),
+    path("flags/<str:code>/<str:date>/excuse/", flags.flag_excuse, name="api_flag_excuse"),
+    path("compliance/", flags.compliance, name="api_compliance"),
+]

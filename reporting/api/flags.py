@@ -1,0 +1,240 @@
+"""Flags and compliance API: who missed the deadline, who was excused, who reported when.
+
+Access comes from units.access (rule 6); excuses from reporting.excuses;
+figures from reporting.flag_selectors and reporting.compliance. This module
+only maps HTTP to those calls and back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.validators import ProhibitNullCharactersValidator
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
+
+from reporting.campaigns import campaign_current, campaign_default_day
+from reporting.compliance import STATUSES, compliance_for_day
+from reporting.excuses import REASON_MAX_LENGTH, ExcuseRefused, missed_deadline_excuse, user_can_excuse
+from reporting.flag_selectors import FlagRow, flag_rows
+from reporting.models import MissedDeadline
+from units.access import units_readable_by
+from units.models import Campaign, Unit, User
+
+UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+_DATE_MESSAGE = gettext_lazy("Ngày (date): phải là ngày dạng YYYY-MM-DD.")
+
+
+class DayQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(
+        required=False, input_formats=["%Y-%m-%d"],
+        help_text="Ngày của chiến dịch, YYYY-MM-DD; mặc định hôm nay (hoặc ngày gần nhất của chiến dịch).",
+        error_messages={"invalid": _DATE_MESSAGE, "datetime": _DATE_MESSAGE},
+    )
+
+
+class _ReasonField(serializers.CharField):
+    """DRF hard-codes English for NUL and surrogate refusals; these say it in Vietnamese."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        message = self.error_messages["null_characters_not_allowed"]
+        self.validators = [
+            v for v in self.validators
+            if not isinstance(v, (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator))
+        ] + [ProhibitNullCharactersValidator(message=message)]
+        surrogate = ProhibitSurrogateCharactersValidator()
+        surrogate.message = message
+        self.validators.append(surrogate)
+
+
+class ExcuseInputSerializer(serializers.Serializer):
+    reason = _ReasonField(
+        max_length=REASON_MAX_LENGTH, help_text="Lý do miễn (bắt buộc).",
+        error_messages={
+            "required": gettext_lazy("Lý do miễn (reason): bắt buộc nhập."),
+            "blank": gettext_lazy("Lý do miễn (reason): bắt buộc nhập."),
+            "null": gettext_lazy("Lý do miễn (reason): bắt buộc nhập."),
+            "invalid": gettext_lazy("Lý do miễn (reason): phải là văn bản."),
+            "max_length": gettext_lazy("Lý do miễn (reason): tối đa {max_length} ký tự."),
+            "null_characters_not_allowed": gettext_lazy("Lý do miễn (reason): chứa ký tự không hợp lệ."),
+        },
+    )
+
+
+class FlagSerializer(serializers.Serializer):
+    unit = serializers.CharField(help_text="Mã đơn vị.")
+    unit_name = serializers.CharField()
+    date = serializers.DateField()
+    flagged_at = serializers.DateTimeField()
+    excused = serializers.BooleanField()
+    excuse_reason = serializers.CharField()
+    reported_late_at = serializers.DateTimeField(allow_null=True, help_text="Lúc nộp báo cáo trễ, nếu đã nộp.")
+    consecutive_misses = serializers.IntegerField(help_text="Số ngày trễ hạn liên tiếp tính đến ngày này.")
+    escalated = serializers.BooleanField(help_text="Đã báo cấp trên (trễ hạn nhiều ngày liên tiếp).")
+
+
+class ComplianceCountsSerializer(serializers.Serializer):
+    on_time = serializers.IntegerField()
+    late = serializers.IntegerField()
+    missing = serializers.IntegerField()
+    excused = serializers.IntegerField()
+    not_yet = serializers.IntegerField()
+
+
+class ComplianceSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    on_time = serializers.ListField(child=serializers.CharField(), help_text="Mã các đơn vị báo cáo đúng hạn.")
+    late = serializers.ListField(child=serializers.CharField(), help_text="Báo cáo sau hạn.")
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Đã qua hạn, chưa báo cáo.")
+    excused = serializers.ListField(child=serializers.CharField(), help_text="Được Sở TT&TT miễn.")
+    not_yet = serializers.ListField(child=serializers.CharField(), help_text="Chưa báo cáo, chưa đến hạn.")
+    counts = ComplianceCountsSerializer()
+
+
+class FlagsProblemSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+_ERRORS_400 = {
+    "type": "object", "description": "Lỗi theo từng trường: {tên trường: [thông báo]}.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+_401 = OpenApiResponse(FlagsProblemSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
+_403 = OpenApiResponse(FlagsProblemSerializer, description="Không có quyền.")
+_404 = OpenApiResponse(FlagsProblemSerializer, description="Không có (trong phạm vi của bạn).")
+
+
+def flag_data(row: FlagRow) -> dict:
+    flag = row.flag
+    return {
+        "unit": flag.unit.code, "unit_name": flag.unit.name, "date": flag.date, "flagged_at": flag.flagged_at,
+        "excused": flag.excused, "excuse_reason": flag.excuse_reason, "reported_late_at": row.reported_late_at,
+        "consecutive_misses": row.consecutive_misses, "escalated": flag.escalated,
+    }
+
+
+def _campaign_day(request) -> tuple[Campaign | None, dt.date | None, Response | None]:
+    """The campaign and the `?date=` asked for, or the 400 answer."""
+    query = DayQuerySerializer(data=request.query_params)
+    if not query.is_valid():
+        return None, None, Response(query.errors, status=status.HTTP_400_BAD_REQUEST)
+    campaign = campaign_current()
+    if campaign is None:
+        return None, None, Response({"date": [_("Chưa có chiến dịch nào.")]}, status=status.HTTP_400_BAD_REQUEST)
+    day = query.validated_data.get("date") or campaign_default_day(campaign=campaign)
+    if not campaign.contains(day):
+        return None, None, Response({"date": [_("Ngày (date): %(day)s nằm ngoài chiến dịch (%(start)s – %(end)s).") % {
+            "day": date_format(day, "d/m/Y"), "start": date_format(campaign.start_date, "d/m/Y"),
+            "end": date_format(campaign.target_date, "d/m/Y")}]}, status=status.HTTP_400_BAD_REQUEST)
+    return campaign, day, None
+
+
+def _scope(*, user: User, campaign: Campaign):
+    return units_readable_by(user=user).filter(path__startswith=campaign.root.path)
+
+
+@extend_schema(
+    operation_id="flags_list",
+    summary="Đơn vị trễ hạn báo cáo trong ngày",
+    description=("Các ghi nhận trễ hạn (không có báo cáo đúng hạn khi qua 15:00) của ngày, trong phạm vi người gọi "
+                 "được xem; kèm lúc nộp trễ, việc miễn, số ngày trễ liên tiếp và việc báo cấp trên."),
+    parameters=[DayQuerySerializer],
+    responses={
+        200: FlagSerializer(many=True),
+        400: OpenApiResponse(_ERRORS_400, description="`date` không hợp lệ hoặc ngoài chiến dịch."),
+        401: _401,
+    },
+    tags=["flags"],
+)
+@api_view(["GET"])
+def flag_list(request):
+    campaign, day, refusal = _campaign_day(request)
+    if refusal is not None:
+        return refusal
+    rows = flag_rows(campaign=campaign, units=_scope(user=request.user, campaign=campaign), day=day)
+    return Response(FlagSerializer([flag_data(r) for r in rows], many=True).data)
+
+
+@extend_schema(
+    operation_id="flag_excuse",
+    summary="Miễn một ngày trễ hạn (cán bộ Sở TT&TT)",
+    description="Ghi lý do miễn; ghi nhận trễ hạn vẫn còn, được tính là “được miễn”. Đã miễn thì không miễn lại.",
+    parameters=[
+        OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị."),
+        OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày, YYYY-MM-DD."),
+    ],
+    request=ExcuseInputSerializer,
+    responses={
+        200: FlagSerializer,
+        400: OpenApiResponse(_ERRORS_400, description="Thiếu lý do, ngày không hợp lệ hoặc đã được miễn."),
+        401: _401,
+        403: _403,
+        404: OpenApiResponse(FlagsProblemSerializer, description="Không có đơn vị hoặc ghi nhận trễ hạn này."),
+    },
+    tags=["flags"],
+)
+@api_view(["POST"])
+def flag_excuse(request, code: str, date: str):
+    not_found = Response({"detail": _("Không tìm thấy ghi nhận trễ hạn này.")}, status=status.HTTP_404_NOT_FOUND)
+    unit = None
+    if code and len(code) <= UNIT_CODE_MAX_LENGTH and "\x00" not in code:
+        unit = units_readable_by(user=request.user).filter(code=code).first()
+    if unit is None:
+        return not_found
+    if not user_can_excuse(request.user):
+        return Response({"detail": _("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn.")},
+                        status=status.HTTP_403_FORBIDDEN)
+    try:
+        day = dt.date.fromisoformat(date) if len(date) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        return Response({"date": [str(_DATE_MESSAGE)]}, status=status.HTTP_400_BAD_REQUEST)
+    flag = MissedDeadline.objects.filter(unit=unit, date=day).first()
+    if flag is None:
+        return not_found
+    body = ExcuseInputSerializer(data=request.data)
+    if not body.is_valid():
+        return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+    try:
+        missed_deadline_excuse(user=request.user, flag=flag, reason=body.validated_data["reason"])
+    except ExcuseRefused as refusal:
+        errors = {("non_field_errors" if k == "__all__" else k): v for k, v in refusal.errors.items()}
+        if refusal.status == status.HTTP_403_FORBIDDEN:
+            return Response({"detail": refusal.errors["__all__"][0]}, status=refusal.status)
+        return Response(errors, status=refusal.status)
+    (row,) = flag_rows(campaign=flag.campaign, units=Unit.objects.filter(pk=unit.pk), day=day)
+    return Response(FlagSerializer(flag_data(row)).data)
+
+
+@extend_schema(
+    operation_id="compliance_retrieve",
+    summary="Tình hình báo cáo trong ngày",
+    description=("Mã các đơn vị phải báo cáo (trong phạm vi người gọi) theo tình trạng: đúng hạn, trễ hạn, chưa báo "
+                 "cáo (đã qua hạn), được miễn, chưa đến hạn; và số lượng mỗi nhóm."),
+    parameters=[DayQuerySerializer],
+    responses={
+        200: ComplianceSerializer,
+        400: OpenApiResponse(_ERRORS_400, description="`date` không hợp lệ hoặc ngoài chiến dịch."),
+        401: _401,
+    },
+    tags=["flags"],
+)
+@api_view(["GET"])
+def compliance(request):
+    campaign, day, refusal = _campaign_day(request)
+    if refusal is not None:
+        return refusal
+    summary = compliance_for_day(campaign=campaign, day=day, within=_scope(user=request.user, campaign=campaign),
+                                 now=timezone.now())
+    body = {"date": day, **{s: summary.codes[s] for s in STATUSES}, "counts": summary.counts}
+    return Response(ComplianceSerializer(body).data)
