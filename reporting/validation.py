@@ -55,6 +55,11 @@ def _parse_count(raw) -> int | None | str:
     return "invalid"
 
 
+def _has_surrogate(text: str) -> bool:
+    # A lone surrogate ("\ud800" in JSON) cannot be encoded for the database.
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
 def report_clean(
     *, unit: Unit, values: Mapping, previous: DailyReport | None
 ) -> tuple[dict, dict[str, list[str]], list[dict]]:
@@ -102,7 +107,7 @@ def report_clean(
     if not isinstance(note, str):
         errors.setdefault("note", []).append(_("Ghi chú phải là văn bản."))
         note = ""
-    elif "\x00" in note:
+    elif "\x00" in note or _has_surrogate(note):
         errors.setdefault("note", []).append(_("Ghi chú chứa ký tự không hợp lệ."))
     elif len(note) > NOTE_MAX_LENGTH:
         errors.setdefault("note", []).append(

@@ -18,13 +18,13 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.pagination import LimitOffsetPagination
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from reporting.models import VALUE_FIELDS, Channel, DailyReport
 from reporting.services import ReportForbidden, ReportRefused, report_submit
 from units.access import unit_writable_by, units_readable_by
 
+from .parsers import PortalJSONParser
 from .serializers import (
     VALIDATION_ERROR_SCHEMA,
     DetailSerializer,
@@ -112,7 +112,7 @@ _404 = OpenApiResponse(DetailSerializer, description="Không có đơn vị (ho�
     tags=["reports"],
 )
 @api_view(["GET", "PUT"])
-@parser_classes([JSONParser])
+@parser_classes([PortalJSONParser])
 def unit_report(request, code: str, date: str):
     if request.method == "PUT":
         return _report_put(request, code=code, date=date)

@@ -71,8 +71,9 @@ def test_hostile_usernames_are_400_naming_the_field(api_client, lan, body):
     assert response.json()["username"][0].startswith("Tên đăng nhập:")
 
 
-def test_malformed_json_is_a_400(api_client, db):
-    response = api_client.generic("POST", TOKEN_URL, '{"username": "lan",', content_type="application/json")
+@pytest.mark.parametrize("raw", ['{"username": "lan",', "[" * 100_000], ids=["truncated", "deep"])
+def test_malformed_json_is_a_400(api_client, db, raw):
+    response = api_client.generic("POST", TOKEN_URL, raw, content_type="application/json")
     assert response.status_code == 400
     assert response.json() == {"detail": "Nội dung gửi lên không phải JSON hợp lệ."}
 

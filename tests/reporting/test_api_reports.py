@@ -190,12 +190,27 @@ def test_hostile_values_are_400_naming_the_field_and_save_nothing(lan, body, fie
     assert counts() == (0, 0)
 
 
-@pytest.mark.parametrize("raw", ['{"residents_installed": 5', "[1, 2, 3]", '"800"', "null", "NaN", '{"a": Infinity}'])
+@pytest.mark.parametrize("raw", [
+    '{"residents_installed": 5', "[1, 2, 3]", '"800"', "null", "NaN", '{"a": Infinity}',
+    "[" * 100_000, '{"a":' * 50_000, b"\xff\xfe{}", b'{"note": "\xed\xa0\x80"}',
+], ids=["truncated", "list", "string", "null", "nan", "infinity", "deep-list", "deep-object", "not-utf8", "surrogate"])
 def test_a_body_that_is_not_a_json_object_is_400(lan, raw):
     response = client_for(lan).generic("PUT", report_url("31318", DAY), raw, content_type="application/json")
     assert response.status_code == 400
     body = response.json()
     assert body.get("detail") == "Nội dung gửi lên không phải JSON hợp lệ." or "non_field_errors" in body
+    assert counts() == (0, 0)
+
+
+@pytest.mark.parametrize("raw", [
+    r'{"residents_installed": 5, "note": "a\ud800b"}',
+    r'{"residents_installed": 5, "late_reason": "\udfff"}',
+    r'{"residents_installed": "\ud800"}',
+], ids=["note", "late_reason", "count"])
+def test_a_lone_surrogate_escaped_in_json_is_400_naming_the_field(lan, raw):
+    response = client_for(lan).generic("PUT", report_url("31318", DAY), raw, content_type="application/json")
+    assert response.status_code == 400
+    assert list(response.json()) == [next(f for f in ("note", "late_reason", "residents_installed") if f in raw)]
     assert counts() == (0, 0)
 
 

@@ -161,6 +161,12 @@ def test_every_bad_field_is_named_at_once(lan, at_noon):
     assert set(errors) == {"residents_installed", "staff_installed", "note"}
 
 
+@pytest.mark.parametrize("note", ["a\x00b", "a\ud800b"])
+def test_a_note_with_characters_the_database_cannot_store_is_refused(lan, at_noon, note):
+    errors = refused(lan, AUG20, {"residents_installed": 5, "note": note})
+    assert errors == {"note": ["Ghi chú chứa ký tự không hợp lệ."]}
+
+
 def test_an_empty_report_is_refused(lan, at_noon):
     errors = refused(lan, AUG20, {"note": "chưa có số liệu"})
     assert errors == {"__all__": ["Cần nhập ít nhất một số liệu."]}
