@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from . import progress
+
+urlpatterns = [
+    path("progress/", progress.progress_retrieve, name="api_progress"),
+]

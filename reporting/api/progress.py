@@ -1,0 +1,173 @@
+"""`GET /api/v1/progress/`: the province and district figures the overview page shows.
+
+Numbers come from reporting.selectors / selectors_progress (the same as the
+dashboards and the Excel export); scope comes from units.access.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from reporting.campaigns import campaign_current
+from reporting.dashboards import AS_AT_DEADLINE, AS_AT_NOW, DashboardView, dashboard_view_parse, rows_readable
+from reporting.selectors import province_progress
+from reporting.selectors_progress import district_table, province_projection, province_trend
+from reporting.targets import target_count
+from units.access import unit_readable_by
+
+RATE_HELP = "Tỷ lệ dạng phân số (0.3 = 30 %)."
+
+
+class ProgressQuerySerializer(serializers.Serializer):
+    """Only for the schema: the parameters are read by reporting.dashboards.dashboard_view_parse."""
+
+    date = serializers.DateField(
+        required=False, help_text="Ngày xem, YYYY-MM-DD, trong thời gian chiến dịch; mặc định hôm nay "
+        "(hoặc ngày cuối chiến dịch khi chiến dịch đã kết thúc).",
+    )
+    as_at = serializers.ChoiceField(
+        choices=[AS_AT_NOW, AS_AT_DEADLINE], required=False, default=AS_AT_NOW,
+        help_text="`now`: mọi số liệu đã nhận đến nay; `deadline`: số liệu như lúc 15:00 (giờ Việt Nam) của "
+        "ngày xem — các báo cáo và lần sửa sau 15:00 không được tính.",
+    )
+
+
+class ProvinceProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True, help_text="Dân số (mẫu số của tỷ lệ).")
+    official_installed = serializers.IntegerField(
+        allow_null=True, help_text="Số liệu chính thức do Sở TT&TT nhập (mới nhất đến ngày xem); null nếu chưa có.",
+    )
+    official_date = serializers.DateField(allow_null=True, help_text="Ngày của số liệu chính thức đó.")
+    official_rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
+    reported_installed = serializers.IntegerField(help_text="Tổng các xã, phường, thị trấn (báo cáo mới nhất).")
+    reported_rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
+    target_rate = serializers.FloatField(help_text=RATE_HELP)
+    target_installed = serializers.IntegerField(allow_null=True, help_text="Số người cần cài để đạt mục tiêu.")
+    shortfall = serializers.IntegerField(allow_null=True, help_text="Còn thiếu so với mục tiêu (theo tổng báo cáo).")
+    trajectory_rate = serializers.FloatField(help_text="Lộ trình của ngày xem (đường thẳng từ số liệu ban đầu "
+                                             "đến mục tiêu). " + RATE_HELP)
+    required_daily = serializers.IntegerField(allow_null=True, help_text="Số cài đặt cần thêm mỗi ngày còn lại.")
+    days_left = serializers.IntegerField(help_text="Số ngày còn lại đến ngày mục tiêu.")
+    leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn.")
+    stale_leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn chưa có báo cáo của ngày xem.")
+    daily_pace = serializers.FloatField(help_text="Số cài đặt trung bình mỗi ngày trong 3 ngày gần nhất.")
+    projected_date = serializers.DateField(
+        allow_null=True, help_text="Ngày đạt mục tiêu nếu giữ tốc độ 3 ngày gần nhất; null nếu không đạt.",
+    )
+
+
+class DistrictProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    installed = serializers.IntegerField(help_text="Tổng các xã, phường, thị trấn trực thuộc.")
+    rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
+    change = serializers.IntegerField(help_text="Thay đổi so với ngày trước.")
+    rank = serializers.IntegerField(help_text="Thứ hạng theo tỷ lệ trong toàn tỉnh (1 = cao nhất).")
+    lagging = serializers.BooleanField(help_text="Dưới lộ trình của ngày xem.")
+    leaves = serializers.IntegerField()
+    stale_leaves = serializers.IntegerField()
+    on_time_leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn báo cáo đúng hạn ngày xem.")
+    target_installed = serializers.IntegerField(allow_null=True)
+    shortfall = serializers.IntegerField(allow_null=True)
+    required_daily = serializers.IntegerField(allow_null=True)
+
+
+class ProgressSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    as_at = serializers.ChoiceField(choices=[AS_AT_NOW, AS_AT_DEADLINE])
+    as_at_time = serializers.DateTimeField(
+        allow_null=True, help_text="Thời điểm chụp số liệu khi as_at=deadline; null khi as_at=now.",
+    )
+    province = ProvinceProgressSerializer(
+        allow_null=True,
+        help_text="Chỉ cho người được xem toàn tỉnh (Sở TT&TT, lãnh đạo UBND tỉnh, quản trị); "
+        "null với cán bộ báo cáo của đơn vị (số liệu toàn tỉnh công khai tại /cong-khai/).",
+    )
+    districts = DistrictProgressSerializer(
+        many=True,
+        help_text="Các huyện, thị xã, thành phố người gọi được xem, theo thứ hạng: tất cả với người xem toàn tỉnh; "
+        "chỉ huyện của mình với cán bộ cấp huyện; rỗng với cán bộ xã, phường và cơ quan.",
+    )
+
+
+class ProgressErrorSerializer(serializers.Serializer):
+    date = serializers.ListField(child=serializers.CharField(), required=False)
+    as_at = serializers.ListField(child=serializers.CharField(), required=False)
+    detail = serializers.CharField(required=False)
+
+
+class ProgressDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+def progress_payload(*, view: DashboardView, user) -> dict:
+    """The answer's body; the scope is applied here, the numbers come from the selectors."""
+    campaign, day, as_at = view.campaign, view.day, view.as_at
+    reads_province = unit_readable_by(user=user, unit=campaign.root)
+    progress = province_progress(campaign=campaign, day=day, as_at=as_at)
+    rows = rows_readable(user=user, rows=district_table(campaign=campaign, day=day, as_at=as_at, progress=progress))
+    province = None
+    if reads_province:
+        projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
+                                                                                 as_at=as_at))
+        root, total = campaign.root, progress.province
+        goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
+            if root.population else None
+        province = {
+            "code": root.code, "name": root.name, "population": root.population,
+            "official_installed": progress.official_installed, "official_date": progress.official_date,
+            "official_rate": progress.official_rate,
+            "reported_installed": total.installed, "reported_rate": total.rate,
+            "target_rate": progress.target_rate, "target_installed": goal,
+            "shortfall": None if goal is None else max(goal - total.installed, 0),
+            "trajectory_rate": progress.trajectory_rate, "required_daily": progress.required_daily,
+            "days_left": progress.days_left, "leaves": total.leaves, "stale_leaves": total.stale_leaves,
+            "daily_pace": projection.daily_pace, "projected_date": projection.projected_date,
+        }
+    districts = [
+        {
+            "code": r.unit.code, "name": r.unit.name, "population": r.population, "installed": r.installed,
+            "rate": r.rate, "change": r.change, "rank": r.rank, "lagging": r.lagging, "leaves": r.leaves,
+            "stale_leaves": r.stale_leaves, "on_time_leaves": r.on_time_leaves,
+            "target_installed": r.target_count, "shortfall": r.shortfall, "required_daily": r.required_daily,
+        }
+        for r in rows
+    ]
+    return {"date": day, "as_at": view.as_at_choice, "as_at_time": as_at, "province": province,
+            "districts": districts}
+
+
+@extend_schema(
+    operation_id="progress_retrieve",
+    summary="Tiến độ cài đặt Bluezone của tỉnh và các huyện",
+    description=(
+        "Số liệu chính thức và tổng hợp từ báo cáo, mục tiêu, lộ trình, số cần cài mỗi ngày, dự báo ngày đạt "
+        "mục tiêu; các huyện theo thứ hạng với thay đổi so với hôm trước. Cùng số liệu với trang Tổng quan và "
+        "báo cáo Excel cho cùng ngày và cùng `as_at`. Phạm vi theo người gọi: xem `province` và `districts`."
+    ),
+    parameters=[ProgressQuerySerializer],
+    responses={
+        200: ProgressSerializer,
+        400: OpenApiResponse(ProgressErrorSerializer,
+                             description="`date` sai dạng, ngoài chiến dịch hoặc chưa đến; `as_at` không hợp lệ."),
+        401: OpenApiResponse(ProgressDetailSerializer, description="Chưa xác thực (thiếu hoặc sai token)."),
+        503: OpenApiResponse(ProgressDetailSerializer, description="Chưa có chiến dịch, hoặc cơ sở dữ liệu tạm thời lỗi."),
+    },
+    tags=["progress"],
+)
+@api_view(["GET"])
+def progress_retrieve(request):
+    campaign = campaign_current()
+    if campaign is None:
+        return Response({"detail": _("Chưa có chiến dịch nào.")}, status=status.HTTP_503_SERVICE_UNAVAILABLE)
+    view, errors = dashboard_view_parse(campaign=campaign, params=request.query_params)
+    if view is None:
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
+    return Response(ProgressSerializer(progress_payload(view=view, user=request.user)).data)
