@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from units.models import Campaign, Unit, User
 
+from .compliance import compliance_for_day, units_due
 from .flagging import consecutive_runs
 from .models import DailyReport, MissedDeadline
 
@@ -70,3 +71,33 @@ def unit_contacts(*, unit_ids) -> dict[int, list[User]]:
     for user in User.objects.filter(unit_id__in=list(unit_ids), is_active=True).order_by("username"):
         contacts[user.unit_id].append(user)
     return contacts
+
+
+@dataclass
+class BoardRow:
+    """One unit on the "Chưa báo cáo" board for a day."""
+
+    unit: Unit
+    status: str
+    flag_row: FlagRow | None
+    contacts: list[User]
+
+
+BOARD_ORDER = ("missing", "late", "not_yet", "excused")
+
+
+def flags_board_rows(
+    *, campaign: Campaign, day: dt.date, units: QuerySet[Unit], now: dt.datetime, with_contacts: bool,
+) -> tuple[list[BoardRow], dict[str, int]]:
+    """Every due unit in `units` that was not on time on `day`, worst first; and the day's counts."""
+    summary = compliance_for_day(campaign=campaign, day=day, within=units, now=now)
+    wanted = {code: status for status in BOARD_ORDER for code in summary.codes[status]}
+    by_code = {u.code: u for u in units_due(within=units).filter(code__in=list(wanted)).select_related("parent")}
+    flags = {r.unit.code: r for r in flag_rows(campaign=campaign, units=units, day=day)}
+    contacts = unit_contacts(unit_ids=[u.pk for u in by_code.values()]) if with_contacts else {}
+    rows = [
+        BoardRow(unit=unit, status=wanted[code], flag_row=flags.get(code), contacts=contacts.get(unit.pk, []))
+        for code, unit in by_code.items()
+    ]
+    rows.sort(key=lambda r: (BOARD_ORDER.index(r.status), r.unit.path))
+    return rows, summary.counts
