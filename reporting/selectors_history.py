@@ -45,6 +45,8 @@ def children_status(
     *, campaign: Campaign, unit: Unit, day: dt.date, now: dt.datetime | None = None
 ) -> list[ChildStatus]:
     """The units below `unit` that must report, with `day`'s status and latest residents."""
+    if unit.is_leaf_territory:
+        return []
     children = units_due(within=Unit.objects.subtree(unit).exclude(pk=unit.pk))
     rows = list(children)
     statuses = compliance_statuses(campaign=campaign, units=children, days=[day], now=now)
