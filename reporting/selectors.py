@@ -2,8 +2,8 @@
 
 Rule 1: a territory's installs on D = the sum over its leaves of each leaf's
 latest report dated on or before D (carry forward). With `as_at`, the
-figures are those known at that instant (from the revision history), which
-makes the 15:00 snapshot reproducible later.
+figures are those saved strictly before that instant (from the revision
+history), which makes the 15:00 snapshot reproducible later.
 """
 
 from __future__ import annotations
@@ -40,8 +40,9 @@ def latest_values(
         source = DailyReport.objects.filter(unit=OuterRef("pk"), date__lte=day).order_by("-date")
         model = DailyReport
     else:
+        # Strictly before: a save at 15:00:00 is late (rule 2), so not in the 15:00 snapshot.
         source = ReportRevision.objects.filter(
-            unit=OuterRef("pk"), date__lte=day, created_at__lte=as_at
+            unit=OuterRef("pk"), date__lte=day, created_at__lt=as_at
         ).order_by("-date", "-created_at", "-number")
         model = ReportRevision
     latest_ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values("latest_id")

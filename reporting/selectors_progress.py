@@ -240,7 +240,7 @@ def _residents_history(
     if as_at is None:
         rows = DailyReport.objects.filter(where, date__lte=until).order_by("unit_id", "date")
     else:
-        rows = ReportRevision.objects.filter(where, date__lte=until, created_at__lte=as_at).order_by(
+        rows = ReportRevision.objects.filter(where, date__lte=until, created_at__lt=as_at).order_by(
             "unit_id", "date", "created_at", "number",
         )
     by_unit: dict[int, dict[dt.date, int | None]] = {}
