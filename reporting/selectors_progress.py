@@ -312,10 +312,10 @@ def lagging_units(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None
 def reports_count_by_day(
     *, campaign: Campaign, units: QuerySet[Unit], as_at: dt.datetime | None = None,
 ) -> dict[dt.date, dict[str, int]]:
-    """How many reports were on time and late on each campaign day (with `as_at`: first submitted by then)."""
+    """How many reports were on time and late on each campaign day (with `as_at`: first submitted before then)."""
     reports = DailyReport.objects.filter(campaign=campaign, unit__in=units)
     if as_at is not None:
-        reports = reports.filter(first_submitted_at__lte=as_at)
+        reports = reports.filter(first_submitted_at__lt=as_at)
     rows = (
         reports
         .values("date")

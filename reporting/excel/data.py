@@ -138,10 +138,10 @@ def missing_and_late(
 
 
 def corrections_after_deadline(*, scope: ExportScope, moment: ExportMoment) -> QuerySet[ReportRevision]:
-    """Reports and corrections for the day saved after its deadline (the 15:00 view leaves them out)."""
+    """Reports and corrections for the day saved at or after its deadline: exactly what the 15:00 view leaves out."""
     return (
         ReportRevision.objects.filter(
-            date=moment.day, created_at__gt=moment.deadline, created_at__lte=moment.now,
+            date=moment.day, created_at__gte=moment.deadline, created_at__lte=moment.now,
             unit__path__startswith=scope.root.path,
         )
         .select_related("unit", "unit__parent", "author", "report")
