@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
-from .serializers import VALIDATION_ERROR_SCHEMA, DetailSerializer, TokenRequestSerializer, TokenSerializer
+from .serializers import VALIDATION_ERROR_SCHEMA, ErrorDetailSerializer, TokenRequestSerializer, TokenSerializer
 
 
 class TokenThrottle(ScopedRateThrottle):
@@ -45,7 +45,7 @@ class TokenThrottle(ScopedRateThrottle):
     responses={
         200: TokenSerializer,
         400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Thiếu trường hoặc sai tên đăng nhập / mật khẩu."),
-        429: OpenApiResponse(DetailSerializer, description="Quá nhiều lần thử; thử lại sau."),
+        429: OpenApiResponse(ErrorDetailSerializer, description="Quá nhiều lần thử; thử lại sau."),
     },
     auth=[],
     tags=["auth"],

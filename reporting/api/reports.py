@@ -27,7 +27,7 @@ from units.access import unit_writable_by, units_readable_by
 from .parsers import PortalJSONParser
 from .serializers import (
     VALIDATION_ERROR_SCHEMA,
-    DetailSerializer,
+    ErrorDetailSerializer,
     ReportInputSerializer,
     ReportListQuerySerializer,
     ReportPageSerializer,
@@ -72,8 +72,8 @@ def _refusal_body(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 _CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị, ví dụ 31318.")
 _DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày báo cáo, YYYY-MM-DD.")
-_401 = OpenApiResponse(DetailSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
-_404 = OpenApiResponse(DetailSerializer, description="Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn.")
+_401 = OpenApiResponse(ErrorDetailSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
+_404 = OpenApiResponse(ErrorDetailSerializer, description="Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn.")
 
 
 @extend_schema(
@@ -105,9 +105,9 @@ _404 = OpenApiResponse(DetailSerializer, description="Không có đơn vị (ho�
         201: OpenApiResponse(ReportSerializer, description="Đã tạo báo cáo."),
         400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Số liệu, ngày hoặc JSON không hợp lệ; không lưu gì."),
         401: _401,
-        403: OpenApiResponse(DetailSerializer, description="Được xem nhưng không được báo cáo cho đơn vị này."),
+        403: OpenApiResponse(ErrorDetailSerializer, description="Được xem nhưng không được báo cáo cho đơn vị này."),
         404: _404,
-        415: OpenApiResponse(DetailSerializer, description="Nội dung phải là application/json."),
+        415: OpenApiResponse(ErrorDetailSerializer, description="Nội dung phải là application/json."),
     },
     tags=["reports"],
 )

@@ -65,7 +65,7 @@ class PortalCharField(serializers.CharField):
                 validator.message = self.error_messages["surrogate_characters_not_allowed"]
 
 
-class DetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer):
     """The body of 401, 403, 404, 429 and 503 answers."""
 
     detail = serializers.CharField()

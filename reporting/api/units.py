@@ -14,7 +14,7 @@ from units.models import Unit, User
 from .serializers import (
     UNIT_CODE_MAX_LENGTH,
     VALIDATION_ERROR_SCHEMA,
-    DetailSerializer,
+    ErrorDetailSerializer,
     UnitListQuerySerializer,
     UnitSerializer,
 )
@@ -44,7 +44,7 @@ def not_in_scope_message(code: str) -> str:
     responses={
         200: UnitSerializer(many=True),
         400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="`kind` hoặc `parent` không hợp lệ."),
-        401: OpenApiResponse(DetailSerializer, description="Chưa xác thực."),
+        401: OpenApiResponse(ErrorDetailSerializer, description="Chưa xác thực."),
     },
     tags=["units"],
 )
