@@ -111,6 +111,10 @@ def progress_payload(*, view: DashboardView, user) -> dict:
     """The answer's body; the scope is applied here, the numbers come from the selectors."""
     campaign, day, as_at = view.campaign, view.day, view.as_at
     reads_province = unit_readable_by(user=user, unit=campaign.root)
+    own = getattr(user, "unit", None)
+    if not reads_province and (own is None or not own.is_district):
+        # Below the district level nothing of this answer is readable: skip the province-wide reads.
+        return {"date": day, "as_at": view.as_at_choice, "as_at_time": as_at, "province": None, "districts": []}
     progress = province_progress(campaign=campaign, day=day, as_at=as_at)
     rows = rows_readable(user=user, rows=district_table(campaign=campaign, day=day, as_at=as_at, progress=progress))
     province = None
