@@ -1,0 +1,195 @@
+"""Bulk entry from Excel: every row through the report service, all saved or none.
+
+`excel_import_run` checks the file (archive.xlsx_check) before any parsing,
+reads the sheet (import_sheet.sheet_read), validates every row with
+reporting.services.report_validate — the same rules and messages as the form
+and the API — and only when no row has an error saves them all with
+report_submit(channel="import") in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from units.models import Campaign, Unit, User
+
+from .. import deadlines
+from ..campaigns import campaign_current
+from ..models import VALUE_FIELDS, Channel, DailyReport
+from ..services import ReportForbidden, ReportRefused, report_submit, report_validate
+from ..validation import date_errors
+from .archive import UploadRefused, xlsx_check
+from .import_sheet import ImportSheet, SheetRow, sheet_read
+
+
+class ImportRefused(Exception):
+    """Nothing was saved. `errors` are {"row", "column", "field", "message"}; status 400 or 403."""
+
+    def __init__(self, errors: list[dict], *, status: int = 400):
+        super().__init__(errors)
+        self.errors = errors
+        self.status = status
+
+
+@dataclass
+class ImportResult:
+    day: dt.date
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    warnings: list[dict] = field(default_factory=list)
+
+    @property
+    def saved(self) -> int:
+        return self.created + self.updated
+
+
+def _error(message: str, *, row: int | None = None, column: str | None = None, field_name: str | None = None) -> dict:
+    return {"row": row, "column": column, "field": field_name, "message": message}
+
+
+def _row_errors(sheet: ImportSheet, row: SheetRow, errors: dict[str, list[str]]) -> list[dict]:
+    found = []
+    for name, messages in errors.items():
+        if name == "date":
+            continue  # checked once for the whole file
+        column = sheet.column_letter(name) if name in VALUE_FIELDS else None
+        for message in messages:
+            found.append(_error(message, row=row.number, column=column, field_name=None if name == "__all__" else name))
+    return found
+
+
+def _resolve_day(*, sheet: ImportSheet, day: dt.date | None) -> dt.date:
+    if sheet.day_error:
+        raise ImportRefused([_error(sheet.day_error, row=_row_of(sheet.day_cell), column="B", field_name="date")])
+    if sheet.day and day and sheet.day != day:
+        raise ImportRefused([_error(
+            _("Ngày báo cáo trong tệp (%(sheet)s) khác với ngày đã chọn (%(chosen)s).") % {
+                "sheet": sheet.day.strftime("%d/%m/%Y"), "chosen": day.strftime("%d/%m/%Y")},
+            row=_row_of(sheet.day_cell), column="B", field_name="date")])
+    chosen = sheet.day or day
+    if chosen is None:
+        raise ImportRefused([_error(_("Ngày báo cáo: chưa có. Hãy điền ô “Ngày báo cáo” trong tệp hoặc chọn ngày."),
+                                    field_name="date")])
+    return chosen
+
+
+def _row_of(cell: str | None) -> int | None:
+    return int(cell[1:]) if cell else None
+
+
+def _values(row: SheetRow) -> dict:
+    values = {name: row.values.get(name) for name in VALUE_FIELDS}
+    note = values.get("note")
+    if note is not None and not isinstance(note, str):
+        values["note"] = str(note)  # a note typed as a number or a date is still a note
+    return values
+
+
+def _unchanged(existing: DailyReport | None, cleaned: dict) -> bool:
+    return existing is not None and all(getattr(existing, name) == cleaned.get(name) for name in VALUE_FIELDS)
+
+
+def excel_import_run(
+    *, user: User, data: bytes, day: dt.date | None = None, ip_address: str | None = None,
+    now: dt.datetime | None = None, campaign: Campaign | None = None,
+) -> ImportResult:
+    """Save every row of the uploaded workbook, or none; raise ImportRefused with the reasons."""
+    now = now or timezone.now()
+    campaign = campaign or campaign_current()
+    if campaign is None:
+        raise ImportRefused([_error(_("Chưa có chiến dịch nào."))])
+    try:
+        xlsx_check(data)
+        sheet = sheet_read(data)
+    except UploadRefused as refused:
+        raise ImportRefused([_error(refused.message, field_name="file")]) from None
+    if sheet.errors:
+        raise ImportRefused(sheet.errors)
+    day = _resolve_day(sheet=sheet, day=day)
+    today = deadlines.local_date(at=now, zone=campaign.zone)
+    if messages := date_errors(campaign=campaign, day=day, today=today):
+        raise ImportRefused([_error(m, row=_row_of(sheet.day_cell), column="B" if sheet.day_cell else None,
+                                    field_name="date") for m in messages])
+    if not sheet.rows:
+        raise ImportRefused([_error(_("Tệp không có dòng số liệu nào để nhập."), field_name="file")])
+
+    units = {u.code: u for u in Unit.objects.filter(code__in={r.code for r in sheet.rows if r.code})}
+    existing = {r.unit_id: r for r in DailyReport.objects.filter(unit__in=units.values(), date=day)}
+    errors: list[dict] = []
+    forbidden = False
+    seen: dict[str, int] = {}
+    to_save: list[tuple[SheetRow, Unit]] = []
+    result = ImportResult(day=day)
+    code_column = sheet.column_letter("code")
+    for row in sheet.rows:
+        unit = units.get(row.code)
+        if not row.code:
+            errors.append(_error(_("Mã đơn vị: chưa có."), row=row.number, column=code_column, field_name="unit"))
+            continue
+        if unit is None:
+            errors.append(_error(_("Mã đơn vị “%(code)s” không tồn tại.") % {"code": row.code[:20]},
+                                 row=row.number, column=code_column, field_name="unit"))
+            continue
+        if row.code in seen:
+            errors.append(_error(_("Đơn vị %(unit)s xuất hiện hai lần (dòng %(first)s và dòng %(row)s).") % {
+                "unit": unit.name, "first": seen[row.code], "row": row.number},
+                row=row.number, column=code_column, field_name="unit"))
+            continue
+        seen[row.code] = row.number
+        try:
+            cleaned, _warnings = report_validate(user=user, unit=unit, day=day, values=_values(row), now=now,
+                                                 campaign=campaign)
+        except ReportForbidden as refused:
+            forbidden = True
+            errors += [_error(m, row=row.number, column=code_column, field_name="unit")
+                       for m in refused.errors["__all__"]]
+            continue
+        except ReportRefused as refused:
+            errors += _row_errors(sheet, row, refused.errors)
+            continue
+        if _unchanged(existing.get(unit.pk), cleaned):
+            result.unchanged += 1
+            continue
+        to_save.append((row, unit))
+    if errors:
+        raise ImportRefused(errors, status=403 if forbidden else 400)
+    _save_all(sheet=sheet, rows=to_save, user=user, day=day, now=now, campaign=campaign,
+              ip_address=ip_address, result=result)
+    return result
+
+
+class _RowFailed(Exception):
+    def __init__(self, row: SheetRow, refused: ReportRefused):
+        super().__init__(row.number)
+        self.row, self.refused = row, refused
+
+
+def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: User, day: dt.date,
+              now: dt.datetime, campaign: Campaign, ip_address: str | None, result: ImportResult) -> None:
+    try:
+        with transaction.atomic():
+            for row, unit in rows:
+                reason = row.values.get("late_reason")
+                reason = str(reason).strip() if reason not in (None, "") else None
+                try:
+                    saved = report_submit(user=user, unit=unit, day=day, values=_values(row), channel=Channel.IMPORT,
+                                          ip_address=ip_address, late_reason=reason, now=now, campaign=campaign)
+                except ReportRefused as refused:  # changed between the check and the save: undo everything
+                    raise _RowFailed(row, refused) from refused
+                if saved.created:
+                    result.created += 1
+                else:
+                    result.updated += 1
+                result.warnings += [
+                    _error(w["message"], row=row.number, column=sheet.column_letter(w["field"]), field_name=w["field"])
+                    for w in saved.warnings
+                ]
+    except _RowFailed as failed:
+        status = failed.refused.status
+        raise ImportRefused(_row_errors(sheet, failed.row, failed.refused.errors), status=status) from None
