@@ -130,11 +130,18 @@ def test_a_correction_after_15h_does_not_change_the_figures_as_at_the_deadline(c
 
 def test_a_late_first_report_is_not_in_the_deadline_snapshot_the_previous_day_is(campaign, lan):
     submit(lan, "31318", AUG20, local(2020, 8, 20, 14), residents_installed=900)
-    submit(lan, "31318", AUG21, local(2020, 8, 21, 15, 0, 1), residents_installed=1000)
+    submit(lan, "31318", AUG21, local(2020, 8, 21, 15, 0, 0), residents_installed=1000)
     deadline = campaign_deadline_at(campaign=campaign, day=AUG21)
     total, _ = territory_figures(campaign=campaign, root=unit("930"), day=AUG21, as_at=deadline)
     assert total.installed == 900 and total.stale_leaves == VI_THANH_LEAVES
     total, _ = territory_figures(campaign=campaign, root=unit("930"), day=AUG21)
+    assert total.installed == 1000 and total.stale_leaves == VI_THANH_LEAVES - 1
+
+
+def test_a_save_at_14_59_59_is_in_the_deadline_snapshot(campaign, lan):
+    submit(lan, "31318", AUG21, local(2020, 8, 21, 14, 59, 59), residents_installed=1000)
+    deadline = campaign_deadline_at(campaign=campaign, day=AUG21)
+    total, _ = territory_figures(campaign=campaign, root=unit("930"), day=AUG21, as_at=deadline)
     assert total.installed == 1000 and total.stale_leaves == VI_THANH_LEAVES - 1
 
 
