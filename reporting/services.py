@@ -16,7 +16,7 @@ from units.models import Campaign, Unit, User
 from . import deadlines
 from .campaigns import campaign_current
 from .models import VALUE_FIELDS, Channel, DailyReport, ReportRevision
-from .validation import date_errors, report_clean
+from .validation import date_errors, field_label, report_clean, text_clean
 
 
 class ReportRefused(Exception):
@@ -47,7 +47,7 @@ def _previous_report(*, unit: Unit, day: dt.date) -> DailyReport | None:
 
 def report_validate(
     *, user: User, unit: Unit, day: dt.date, values: Mapping, now: dt.datetime | None = None,
-    campaign: Campaign | None = None,
+    campaign: Campaign | None = None, late_reason: str | None = None,
 ) -> tuple[dict, list[dict]]:
     """Check everything a save would check, without saving (used by the import)."""
     now = now or timezone.now()
@@ -64,6 +64,9 @@ def report_validate(
         unit=unit, values=values, previous=_previous_report(unit=unit, day=day)
     )
     errors.update(field_errors)
+    cleaned["late_reason"], reason_errors = text_clean(raw=late_reason, label=field_label("late_reason"))
+    if reason_errors:
+        errors["late_reason"] = reason_errors
     if errors:
         raise ReportRefused(errors)
     return cleaned, warnings
@@ -90,7 +93,9 @@ def report_submit(
     """
     now = now or timezone.now()
     campaign = campaign or campaign_current()
-    cleaned, warnings = report_validate(user=user, unit=unit, day=day, values=values, now=now, campaign=campaign)
+    cleaned, warnings = report_validate(
+        user=user, unit=unit, day=day, values=values, now=now, campaign=campaign, late_reason=late_reason,
+    )
 
     report = _lock_report(unit=unit, day=day)
     created = report is None
@@ -102,7 +107,7 @@ def report_submit(
     for name in VALUE_FIELDS:
         setattr(report, name, cleaned.get(name))
     if late_reason is not None:
-        report.late_reason = late_reason.strip()[:2000]
+        report.late_reason = cleaned["late_reason"]
     report.updated_at = now
     report.updated_by = user
     report.channel = channel

@@ -60,6 +60,19 @@ def _has_surrogate(text: str) -> bool:
     return any("\ud800" <= char <= "\udfff" for char in text)
 
 
+def text_clean(*, raw, label: str, max_length: int = NOTE_MAX_LENGTH) -> tuple[str, list[str]]:
+    """Free text (note, late reason): a string the database can store, not too long."""
+    if raw is None:
+        return "", []
+    if not isinstance(raw, str):
+        return "", [_("%(label)s phải là văn bản.") % {"label": label}]
+    if "\x00" in raw or _has_surrogate(raw):
+        return "", [_("%(label)s chứa ký tự không hợp lệ.") % {"label": label}]
+    if len(raw) > max_length:
+        return "", [_("%(label)s: tối đa %(max)d ký tự.") % {"label": label, "max": max_length}]
+    return raw.strip(), []
+
+
 def report_clean(
     *, unit: Unit, values: Mapping, previous: DailyReport | None
 ) -> tuple[dict, dict[str, list[str]], list[dict]]:
@@ -103,17 +116,9 @@ def report_clean(
     if all(cleaned.get(f) is None for f in allowed) and not errors:
         errors.setdefault("__all__", []).append(_("Cần nhập ít nhất một số liệu."))
 
-    note = values.get("note") or ""
-    if not isinstance(note, str):
-        errors.setdefault("note", []).append(_("Ghi chú phải là văn bản."))
-        note = ""
-    elif "\x00" in note or _has_surrogate(note):
-        errors.setdefault("note", []).append(_("Ghi chú chứa ký tự không hợp lệ."))
-    elif len(note) > NOTE_MAX_LENGTH:
-        errors.setdefault("note", []).append(
-            _("Ghi chú: tối đa %(max)d ký tự.") % {"max": NOTE_MAX_LENGTH}
-        )
-    cleaned["note"] = note.strip()
+    cleaned["note"], note_errors = text_clean(raw=values.get("note"), label=field_label("note"))
+    if note_errors:
+        errors["note"] = note_errors
 
     warnings = []
     if previous is not None and not errors:

@@ -228,3 +228,13 @@ def test_the_same_values_twice_only_add_a_revision(lan, at_noon):
     assert DailyReport.objects.count() == 1
     assert list(ReportRevision.objects.values_list("number", flat=True).order_by("number")) == [1, 2]
     assert second.revision.previous["residents_installed"] == 800
+
+
+@pytest.mark.django_db
+def test_late_reason_with_a_nul_byte_is_refused_on_every_channel(lan):
+    with time_machine.travel(local(2020, 8, 20, 16, 0), tick=False):
+        with pytest.raises(ReportRefused) as refused:
+            report_submit(user=lan, unit=unit("31318"), day=local(2020, 8, 20).date(),
+                          values={"residents_installed": 10}, late_reason="mất điện\x00")
+    assert "late_reason" in refused.value.errors
+    assert not DailyReport.objects.exists()
