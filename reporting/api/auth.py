@@ -62,6 +62,11 @@ def token_obtain(request):
         username=serializer.validated_data["username"],
         password=serializer.validated_data["password"],
     )
+    if getattr(request._request, "axes_locked_out", False):
+        return Response(
+            {"detail": _("Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.")},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+        )
     if user is None:
         return Response(
             {"non_field_errors": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]},
