@@ -1,9 +1,12 @@
 """Playwright (sync API) driving Debian's Chromium against pytest-django's live_server.
 
 Playwright's sync API runs an event loop in this thread, which makes Django
-refuse database calls here unless async-unsafe calls are allowed. Every
-request the browser makes is checked against this machine: the portal runs
-on a closed provincial network.
+refuse database calls here unless async-unsafe calls are allowed. That
+permission (DJANGO_ALLOW_ASYNC_UNSAFE) is given only while a browser module
+runs: set for the whole session it would leak into other tests' subprocesses
+(`manage.py check --deploy` rightly refuses it). Every request the browser
+makes is checked against this machine: the portal runs on a closed
+provincial network.
 """
 
 from __future__ import annotations
@@ -13,8 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -26,14 +27,26 @@ DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "Mat-khau-2020"  # tests/conftest.py's users
 
 
-@pytest.fixture(scope="session")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.fixture(scope="module")
 def chromium():
+    """One Chromium per test module; module-scoped fixtures are set up before the tests' database fixtures."""
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
 class Visit:
