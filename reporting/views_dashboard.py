@@ -92,8 +92,6 @@ def _province_context(campaign: Campaign, view: DashboardView) -> dict:
         "target_installed": goal,
         "shortfall": None if goal is None else max(goal - reported.installed, 0),
         "rate_gap": None if reported.rate is None else max(progress.target_rate - reported.rate, 0.0),
-        "official_gap": None if progress.official_rate is None else max(progress.target_rate - progress.official_rate,
-                                                                         0.0),
     }
 
 
