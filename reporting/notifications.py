@@ -20,6 +20,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -48,9 +49,12 @@ class NotifyRun:
 
 
 def reminder_time() -> dt.time:
-    raw = str(getattr(settings, "BLUEZONE_REMINDER_TIME", "14:00"))
-    hours, _sep, minutes = raw.partition(":")
-    return dt.time(int(hours), int(minutes or 0))
+    raw = str(getattr(settings, "BLUEZONE_REMINDER_TIME", "14:00")).strip()
+    try:
+        hours, minutes = raw.split(":")
+        return dt.time(int(hours), int(minutes))
+    except ValueError:
+        raise ImproperlyConfigured(f"BLUEZONE_REMINDER_TIME must be HH:MM (local time), not {raw!r}.") from None
 
 
 def reminder_at(*, campaign: Campaign, day: dt.date) -> dt.datetime:

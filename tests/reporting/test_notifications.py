@@ -64,6 +64,13 @@ def test_reviewers_viewers_and_users_without_e_mail_get_no_reminder(campaign, ma
 
 
 @pytest.mark.django_db
+def test_the_reminder_time_is_a_setting(campaign, mailed, settings):
+    settings.BLUEZONE_REMINDER_TIME = "13:30"
+    assert notifications_send_due(now=local(2020, 8, 14, 13, 29, 59)).sent == {}
+    assert notifications_send_due(now=local(2020, 8, 14, 13, 30)).sent == {Notification.Kind.REMINDER: 4}
+
+
+@pytest.mark.django_db
 def test_reminders_are_sent_once_even_if_the_job_runs_twice(campaign, mailed):
     notifications_send_due(now=local(2020, 8, 14, 14, 0))
     first = len(mail.outbox)
