@@ -26,6 +26,7 @@ from ..selectors_progress import (
     Projection,
     StaffRow,
     TerritoryRow,
+    TrendPoint,
     commune_table,
     district_table,
     province_projection,
@@ -63,7 +64,7 @@ class DailyReportData:
     compliance: dict[str, int]
     late: list[LateUnit]
     root_row: TerritoryRow | None = None
-    extras: dict = field(default_factory=dict)
+    trend: list[TrendPoint] = field(default_factory=list)
 
 
 def _in_scope(rows: list[TerritoryRow], scope: ExportScope) -> list[TerritoryRow]:
@@ -89,10 +90,11 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
                                                          as_at=as_at)))
         if root.is_district:
             root_row = next((r for r in by_code if r.unit.pk == root.pk), None)
+    trend: list[TrendPoint] = []
     if scope.whole_province:
         staff = staff_table(campaign=campaign, day=day, as_at=as_at)
-        projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
-                                                                                 as_at=as_at))
+        trend = province_trend(campaign=campaign, until=day, as_at=as_at)
+        projection = province_projection(campaign=campaign, trend=trend)
     else:
         staffed = scope.units.exclude(kind="province").filter(
             Q(kind="agency") | Q(staff_total__isnull=False) | Q(family_total__isnull=False)
@@ -103,7 +105,7 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
     return DailyReportData(
         campaign=campaign, scope=scope, moment=moment, progress=progress if scope.whole_province else None,
         districts=by_code, communes=communes, staff=staff, projection=projection,
-        compliance=compliance, late=late, root_row=root_row,
+        compliance=compliance, late=late, root_row=root_row, trend=trend,
     )
 
 

@@ -18,7 +18,7 @@ from .. import targets
 from ..compliance import EXCUSED, LATE, MISSING, NOT_YET
 from ..models import COUNT_FIELDS, Channel
 from ..selectors import campaign_trajectory, territory_figures
-from ..selectors_progress import TerritoryRow, province_trend, reports_count_by_day
+from ..selectors_progress import TerritoryRow, reports_count_by_day
 from ..validation import field_label
 from .data import AS_AT_DEADLINE, corrections_after_deadline
 from .safe import date_cell, number_cell, text_cell
@@ -241,7 +241,7 @@ def trend_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: DailyRep
                                    as_at=moment.known_at)
     if data.scope.whole_province:
         points = [(p.day, p.official_installed, p.official_rate, p.reported_installed, p.reported_rate,
-                   p.trajectory_rate) for p in province_trend(campaign=campaign, until=moment.day, as_at=moment.as_at)]
+                   p.trajectory_rate) for p in data.trend]
     else:
         points = []
         for day in (d for d in campaign.days() if d <= moment.day):
