@@ -24,6 +24,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 migrate: install
+	mkdir -p var/broker/out var/broker/processed
 	DEBUG=on $(PYTHON) manage.py migrate --noinput
 	DEBUG=on $(PYTHON) manage.py load_units
 
