@@ -110,6 +110,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # so an IP lockout would shut out a whole district because of one mistyped password.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Only behind our own reverse proxy may X-Forwarded-For name the client (TRUSTED_PROXY_COUNT hops).
 AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
