@@ -259,3 +259,11 @@ def test_the_web_button_downloads_the_same_workbook(day_of_reports, thao, client
     assert bad.status_code == 400 and "YYYY-MM-DD" in bad.content.decode()
     anonymous = type(client)().get("/xuat-excel/", {"date": D.isoformat()})
     assert anonymous.status_code == 302 and "/dang-nhap/" in anonymous["Location"]
+
+
+def test_dashboards_link_to_the_workbook_of_the_same_view(day_of_reports, thao, client):
+    client.force_login(thao)
+    with time_machine.travel(AFTER, tick=False):
+        html = client.get("/tong-quan/", {"date": D.isoformat()}).content.decode()
+    assert 'href="/xuat-excel/?date=2020-08-20&amp;as_at=now"' in html
+    assert 'href="/xuat-excel/?date=2020-08-20&amp;as_at=deadline"' in html

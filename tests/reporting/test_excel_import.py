@@ -216,6 +216,18 @@ def test_a_file_that_is_not_xlsx_is_refused_whatever_its_name(lan, data):
                                   "dạng “Sổ làm việc Excel (.xlsx)”."]
 
 
+def test_xml_entities_are_refused_by_defusedxml(lan):
+    import openpyxl
+
+    assert openpyxl.DEFUSEDXML is True  # openpyxl parses uploads through defusedxml
+    data = filled(template(lan), {"31318": {"D": 7}})
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>')
+    bomb = _rewrite(data, lambda xml: laughs + re.sub(rb"^<\?xml[^>]*\?>", b"", xml))
+    response = upload(lan, bomb)
+    assert response.status_code == 400 and "không phải bảng tính Excel" in messages(response)[0]
+    assert not DailyReport.objects.exists()
+
+
 def test_a_zip_that_is_not_a_workbook_is_refused(lan):
     docx = io.BytesIO()
     with zipfile.ZipFile(docx, "w") as archive:
