@@ -17,3 +17,6 @@ urlpatterns = [
     path("", include("reporting.urls_excel")),
     path("api/", include("reporting.api.urls")),
 ]
+
+# A database outage anywhere (session, user, view) answers a short 503, not a traceback.
+handler500 = "units.errors.server_error"

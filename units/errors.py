@@ -1,0 +1,43 @@
+"""The portal's 500 handler: a database outage is a short 503, never a traceback.
+
+Django turns an exception raised anywhere in the middleware stack or a view
+into the `handler500` response (DRF views answer their own 503 in
+reporting.api.errors). While PostgreSQL is down the session, the user and
+even the page's own queries fail, so this page reads nothing from the
+database: a plain template rendered without the request's context
+processors, and JSON for /api/.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.defaults import server_error as django_server_error
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable(exc: BaseException | None) -> bool:
+    return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls the handler from inside its `except` block: the exception is the one being handled.
+    exc = sys.exc_info()[1]
+    if not database_unavailable(exc):
+        return django_server_error(request)
+    logger.warning("database unavailable: %s %s answered 503", request.method, request.path)
+    message = _("Cơ sở dữ liệu tạm thời không truy cập được. Vui lòng thử lại sau.")
+    if request.path.startswith("/api/"):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": message}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
