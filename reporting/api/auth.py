@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from units.lockout import lockout_response
+
 from .serializers import VALIDATION_ERROR_SCHEMA, ErrorDetailSerializer, TokenRequestSerializer, TokenSerializer
 
 
@@ -63,10 +65,7 @@ def token_obtain(request):
         password=serializer.validated_data["password"],
     )
     if getattr(request._request, "axes_locked_out", False):
-        return Response(
-            {"detail": _("Tài khoản tạm thời bị khóa do đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút.")},
-            status=status.HTTP_429_TOO_MANY_REQUESTS,
-        )
+        return lockout_response(request._request)
     if user is None:
         return Response(
             {"non_field_errors": [_("Tên đăng nhập hoặc mật khẩu không đúng.")]},
