@@ -97,3 +97,18 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({"PYTHONUNBUFFERED": "1", **extra})
     return env
+
+
+def start_worker(*, broker_url: str, queue: str, log: Path, pool: str = "solo", **extra_env: str) -> subprocess.Popen:
+    """`celery worker` in a subprocess on `broker_url`, against this test's PostgreSQL database."""
+    env = subprocess_env(**{
+        "DATABASE_URL": database_url(), "CELERY_BROKER_URL": broker_url, "DEBUG": "on",
+        "DJANGO_SETTINGS_MODULE": "bluezone_portal.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend", **extra_env,
+    })
+    command = [PYTHON, "-m", "celery", "-A", "bluezone_portal", "worker", f"--pool={pool}", "--loglevel=INFO",
+               "--without-gossip", "--without-mingle", "--without-heartbeat", "-Q", queue, "-n", f"{queue}@%h"]
+    if pool == "prefork":
+        command.append("--concurrency=1")
+    with open(log, "ab") as out:
+        return subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
