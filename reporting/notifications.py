@@ -4,6 +4,12 @@ Each e-mail is one Notification row, unique per (kind, date, unit,
 recipient). The row is inserted first and the mail goes out only if this
 run inserted it, so a job that runs twice — or twice at once — sends each
 e-mail once. If sending fails the row is removed, so a later tick retries.
+Claim, send and "sent" are one transaction: a worker killed mid-send leaves
+no claim behind (PostgreSQL drops it with the connection), so the
+redelivered job sends that e-mail; a concurrent run waits on the
+uncommitted claim and then skips it. (A worker killed after the mail server
+took the e-mail and before the commit means it is sent twice: better than
+never.)
 
 Only the current local campaign day is ever notified: a tick that catches
 up days long past (the scheduler was down) records their flags but sends no
@@ -168,22 +174,23 @@ def escalation_notices_send(*, campaign: Campaign, day: dt.date, now: dt.datetim
     for user in _recipients(User.objects.filter(unit_id__in=by_parent)):
         # One e-mail per district user listing its repeat offenders; one Notification row per offender.
         pending = [row for row in by_parent[user.unit_id] if (row.flag.unit_id, user.pk) not in done]
-        claimed = [(row, note) for row in pending if (note := _claim(
-            kind=Kind.ESCALATION, day=day, unit=row.unit, recipient=user, now=now))]
-        if not claimed:
-            continue
-        rows = [row for row, _note in claimed]
-        if len(rows) == 1:
-            subject = _("[Bluezone] %(unit)s trễ hạn báo cáo %(n)s ngày liên tiếp") % {
-                "unit": rows[0].unit.name, "n": rows[0].consecutive_misses,
-            }
-        else:
-            subject = _("[Bluezone] %(n)s đơn vị thuộc %(parent)s trễ hạn báo cáo nhiều ngày liên tiếp") % {
-                "n": len(rows), "parent": user.unit.name,
-            }
-        context = {"rows": rows, "parent": user.unit, "day": day, "recipient": user}
-        sent += _send(notes=[note for _row, note in claimed], recipient=user, subject=subject,
-                      template="escalation", context=context)
+        with transaction.atomic():  # claims and send together (see the module docstring)
+            claimed = [(row, note) for row in pending if (note := _claim(
+                kind=Kind.ESCALATION, day=day, unit=row.unit, recipient=user, now=now))]
+            if not claimed:
+                continue
+            rows = [row for row, _note in claimed]
+            if len(rows) == 1:
+                subject = _("[Bluezone] %(unit)s trễ hạn báo cáo %(n)s ngày liên tiếp") % {
+                    "unit": rows[0].unit.name, "n": rows[0].consecutive_misses,
+                }
+            else:
+                subject = _("[Bluezone] %(n)s đơn vị thuộc %(parent)s trễ hạn báo cáo nhiều ngày liên tiếp") % {
+                    "n": len(rows), "parent": user.unit.name,
+                }
+            context = {"rows": rows, "parent": user.unit, "day": day, "recipient": user}
+            sent += _send(notes=[note for _row, note in claimed], recipient=user, subject=subject,
+                          template="escalation", context=context)
     return sent
 
 
@@ -241,11 +248,12 @@ def _deliver(
     *, kind: str, day: dt.date, unit: Unit, recipient: User, subject: str, template: str, context: dict,
     now: dt.datetime,
 ) -> int:
-    """Claim the Notification row, then send; 1 if this call sent the e-mail."""
-    note = _claim(kind=kind, day=day, unit=unit, recipient=recipient, now=now)
-    if note is None:
-        return 0
-    return _send(notes=[note], recipient=recipient, subject=subject, template=template, context=context)
+    """Claim the Notification row, then send, in one transaction; 1 if this call sent the e-mail."""
+    with transaction.atomic():
+        note = _claim(kind=kind, day=day, unit=unit, recipient=recipient, now=now)
+        if note is None:
+            return 0
+        return _send(notes=[note], recipient=recipient, subject=subject, template=template, context=context)
 
 
 def _claim(*, kind: str, day: dt.date, unit: Unit, recipient: User, now: dt.datetime) -> Notification | None:
