@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO
 
@@ -58,13 +59,21 @@ class DailyReportData:
     moment: ExportMoment
     progress: ProvinceProgress | None
     districts: list[TerritoryRow]
-    communes: list[tuple[TerritoryRow | None, list[TerritoryRow]]]
     staff: list[StaffRow]
     projection: Projection | None
     compliance: dict[str, int]
     late: list[LateUnit]
     root_row: TerritoryRow | None = None
     trend: list[TrendPoint] = field(default_factory=list)
+
+    def communes(self) -> Iterator[tuple[TerritoryRow | None, list[TerritoryRow]]]:
+        """Each district's communes, read one district at a time so that only one is held in memory."""
+        day, as_at, root = self.moment.day, self.moment.as_at, self.scope.root
+        if root.is_leaf_territory:
+            yield None, commune_table(campaign=self.campaign, district=root, day=day, as_at=as_at)
+            return
+        for district_row in self.districts:
+            yield district_row, commune_table(campaign=self.campaign, district=district_row.unit, day=day, as_at=as_at)
 
 
 def _in_scope(rows: list[TerritoryRow], scope: ExportScope) -> list[TerritoryRow]:
@@ -78,18 +87,12 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
         _in_scope(district_table(campaign=campaign, day=day, as_at=as_at, progress=progress), scope),
         key=lambda r: r.unit.code,
     )
-    communes: list[tuple[TerritoryRow | None, list[TerritoryRow]]] = []
     root_row = None
     if root.is_leaf_territory:
         rows = commune_table(campaign=campaign, district=root, day=day, as_at=as_at)
-        communes.append((None, rows))
         root_row = rows[0] if rows else None
-    else:
-        for district_row in by_code:
-            communes.append((district_row, commune_table(campaign=campaign, district=district_row.unit, day=day,
-                                                         as_at=as_at)))
-        if root.is_district:
-            root_row = next((r for r in by_code if r.unit.pk == root.pk), None)
+    elif root.is_district:
+        root_row = next((r for r in by_code if r.unit.pk == root.pk), None)
     trend: list[TrendPoint] = []
     if scope.whole_province:
         staff = staff_table(campaign=campaign, day=day, as_at=as_at)
@@ -104,7 +107,7 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
     compliance, late = missing_and_late(campaign=campaign, scope=scope, moment=moment)
     return DailyReportData(
         campaign=campaign, scope=scope, moment=moment, progress=progress if scope.whole_province else None,
-        districts=by_code, communes=communes, staff=staff, projection=projection,
+        districts=by_code, staff=staff, projection=projection,
         compliance=compliance, late=late, root_row=root_row, trend=trend,
     )
 

@@ -143,7 +143,7 @@ def communes_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Daily
     t = _open(wb, title, header, data, _("Biểu 3. Kết quả theo xã, phường, thị trấn, theo từng huyện"), columns)
     day = data.moment.day
     roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
-    for index, (district_row, rows) in enumerate(data.communes):
+    for index, (district_row, rows) in enumerate(data.communes()):
         if district_row is not None:
             label = roman[index] if index < len(roman) else str(index + 1)
             t.add([*_territory_cells(t, district_row, number=label, name=district_row.unit.name, rank=None, kind="tot"),
