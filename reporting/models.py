@@ -166,3 +166,41 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.date:%d/%m/%Y} → {self.recipient_id}"
+
+
+class ProgressDay(models.Model):
+    """A territory's rule-1 figures for one day, kept by PostgreSQL so dashboards need not scan reports.
+
+    For every unit above at least one active leaf (ward, township, commune) and
+    every day of ProgressSpan: the sum of its active leaves' latest residents
+    figure dated on or before that day, how many such leaves it has, and how
+    many of them reported (on time) that very day. Triggers written in
+    migration 0003 keep it exact in the same transaction as every report and
+    unit change; reporting.progress_table reads it. Empty on SQLite, where the
+    selectors compute everything from the reports.
+    """
+
+    pk = models.CompositePrimaryKey("unit", "date")
+    unit = models.ForeignKey(Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    date = models.DateField()
+    residents_installed = models.BigIntegerField(default=0)
+    leaves = models.IntegerField(default=0)
+    reported_leaves = models.IntegerField(default=0)
+    on_time_leaves = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date:%d/%m/%Y}"
+
+
+class ProgressSpan(models.Model):
+    """The days ProgressDay covers (one row, or none: then the selectors read the reports)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    first_date = models.DateField()
+    last_date = models.DateField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="progressspan_single_row")]
+
+    def __str__(self) -> str:
+        return f"{self.first_date:%d/%m/%Y} – {self.last_date:%d/%m/%Y}"

@@ -17,6 +17,7 @@ from units.models import Campaign, Unit
 
 from . import targets
 from .models import DailyReport, ReportRevision
+from .progress_table import EMPTY, progress_covers, progress_rows
 
 
 @dataclass(frozen=True)
@@ -102,30 +103,58 @@ def campaign_trajectory(*, campaign: Campaign, day: dt.date) -> float:
 def territory_figures(
     *, campaign: Campaign, root: Unit, day: dt.date, as_at: dt.datetime | None = None
 ) -> tuple[TerritoryFigures, list[TerritoryFigures]]:
-    """`root` and its district-level children, summed from their leaves."""
+    """`root` and its active district-level units, each summed from all the active leaves below it."""
+    districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
+    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=[day]):
+        total, by_path = _figures_maintained(root=root, districts=districts, day=day)
+    else:
+        total, by_path = _figures_from_reports(root=root, districts=districts, day=day, as_at=as_at)
+    trajectory = campaign_trajectory(campaign=campaign, day=day)
+    for figures in (total, *by_path.values()):
+        figures.rate = targets.rate(figures.installed, figures.population)
+        figures.lagging = targets.is_lagging(rate_value=figures.rate, trajectory=trajectory)
+    return total, list(by_path.values())
+
+
+def _figures_maintained(
+    *, root: Unit, districts: list[Unit], day: dt.date
+) -> tuple[TerritoryFigures, dict[str, TerritoryFigures]]:
+    """From the progress table: one row per territory instead of every leaf's reports."""
+    rows = progress_rows(unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
+
+    def figures(unit: Unit) -> TerritoryFigures:
+        row = rows.get((unit.pk, day), EMPTY)
+        return TerritoryFigures(unit=unit, population=unit.population, installed=row.residents_installed,
+                                leaves=row.leaves, stale_leaves=row.leaves - row.reported_leaves)
+
+    return figures(root), {d.path: figures(d) for d in districts}
+
+
+def _figures_from_reports(
+    *, root: Unit, districts: list[Unit], day: dt.date, as_at: dt.datetime | None
+) -> tuple[TerritoryFigures, dict[str, TerritoryFigures]]:
+    """The definition itself: every active leaf's latest report on or before `day`, carried forward."""
     leaves = Unit.objects.subtree(root).leaves().filter(active=True)
     leaf_rows = list(leaves.values("pk", "path"))
     latest = latest_values(units=leaves, day=day, as_at=as_at)
-    districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
-    trajectory = campaign_trajectory(campaign=campaign, day=day)
-
     total = TerritoryFigures(unit=root, population=root.population)
     by_path = {d.path: TerritoryFigures(unit=d, population=d.population) for d in districts}
     for leaf in leaf_rows:
         values = latest.get(leaf["pk"])
         installed = (values.residents_installed or 0) if values else 0
         stale = values is None or values.date != day
-        district_path = "/".join(leaf["path"].split("/")[:2]) + "/"
-        for figures in (total, by_path.get(district_path)):
-            if figures is None:
-                continue
+        # The leaf counts for every district above it, at whatever depth (a province or a country tree).
+        for figures in (total, *(by_path[p] for p in path_prefixes(leaf["path"]) if p in by_path)):
             figures.installed += installed
             figures.leaves += 1
             figures.stale_leaves += int(stale)
-    for figures in (total, *by_path.values()):
-        figures.rate = targets.rate(figures.installed, figures.population)
-        figures.lagging = targets.is_lagging(rate_value=figures.rate, trajectory=trajectory)
-    return total, list(by_path.values())
+    return total, by_path
+
+
+def path_prefixes(path: str) -> list[str]:
+    """The materialised paths of a unit's ancestors: "93/930/31318/" → ["93/", "93/930/"]."""
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:i]) + "/" for i in range(1, len(parts))]
 
 
 def province_progress(

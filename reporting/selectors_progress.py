@@ -13,15 +13,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from units.models import Campaign, Unit
+from units.models import LEAF_KINDS, Campaign, Unit
 
 from . import targets
 from .models import DailyReport, ReportRevision
+from .progress_table import EMPTY, progress_covers, progress_rows
 from .selectors import (
     ProvinceProgress,
     TerritoryFigures,
     campaign_trajectory,
     latest_values,
+    path_prefixes,
     province_progress,
     territory_figures,
 )
@@ -72,17 +74,25 @@ def _target_fields(campaign: Campaign, population: int | None, installed: int, d
     }
 
 
-def _on_time_leaves(*, root: Unit, day: dt.date) -> dict[str, int]:
-    """On-time leaf reports for `day`, counted per district path, in one query."""
+def _on_time_leaves(*, campaign: Campaign, root: Unit, day: dt.date) -> dict[str, int]:
+    """Active leaves with an on-time report for `day`, counted for every district path above them, in one query.
+
+    Whether a report is on time is fixed at its first submission, so this is
+    the same with or without an `as_at` snapshot.
+    """
+    if not root.is_leaf_territory and progress_covers(campaign=campaign, days=[day]):
+        districts = dict(Unit.objects.subtree(root).districts().filter(active=True).values_list("pk", "path"))
+        rows = progress_rows(unit_ids=districts, days=[day])
+        return {path: rows.get((pk, day), EMPTY).on_time_leaves for pk, path in districts.items()}
     rows = (
-        DailyReport.objects.filter(unit__path__startswith=root.path, unit__kind__in=("ward", "township", "commune"),
-                                   date=day, on_time=True)
+        DailyReport.objects.filter(unit__path__startswith=root.path, unit__kind__in=LEAF_KINDS,
+                                   unit__active=True, date=day, on_time=True)
         .values_list("unit__path", flat=True)
     )
     counts: dict[str, int] = {}
     for path in rows:
-        key = "/".join(path.split("/")[:2]) + "/"
-        counts[key] = counts.get(key, 0) + 1
+        for key in path_prefixes(path):
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -91,9 +101,8 @@ def district_table(
 ) -> list[TerritoryRow]:
     """Districts ranked by rate, with the change since the previous day."""
     progress = progress or province_progress(campaign=campaign, day=day, as_at=as_at)
-    _, yesterday = territory_figures(campaign=campaign, root=campaign.root, day=_previous_day(day), as_at=as_at)
-    before = {f.unit.pk: f.installed for f in yesterday}
-    on_time = _on_time_leaves(root=campaign.root, day=day)
+    before, on_time = _before_and_on_time(campaign=campaign, day=day, as_at=as_at,
+                                          districts=[f.unit for f in progress.districts])
     rows = [
         TerritoryRow(
             unit=f.unit, population=f.population, installed=f.installed, rate=f.rate,
@@ -104,6 +113,20 @@ def district_table(
         for f in progress.districts
     ]
     return _ranked(rows)
+
+
+def _before_and_on_time(
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None, districts: list[Unit],
+) -> tuple[dict[int, int], dict[str, int]]:
+    """Each district's installs the day before (by id) and its on-time leaves on `day` (by path)."""
+    yesterday = _previous_day(day)
+    root = campaign.root
+    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=[yesterday, day]):
+        rows = progress_rows(unit_ids=[d.pk for d in districts], days=[yesterday, day])
+        return ({d.pk: rows.get((d.pk, yesterday), EMPTY).residents_installed for d in districts},
+                {d.path: rows.get((d.pk, day), EMPTY).on_time_leaves for d in districts})
+    _, figures = territory_figures(campaign=campaign, root=root, day=yesterday, as_at=as_at)
+    return {f.unit.pk: f.installed for f in figures}, _on_time_leaves(campaign=campaign, root=root, day=day)
 
 
 def commune_table(
@@ -208,28 +231,40 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
     if not days:
         return []
     root = campaign.root
-    leaves = Unit.objects.subtree(root).leaves().filter(active=True)
-    leaf_ids = set(leaves.values_list("pk", flat=True))
-    history = _residents_history(units=leaves, root=root, until=until, as_at=as_at)
+    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=days):
+        rows = progress_rows(unit_ids=[root.pk], days=days)
+        reported = {day: rows.get((root.pk, day), EMPTY).residents_installed for day in days}
+        history = _residents_history(units=Unit.objects.none(), root=root, until=until, as_at=None)
+    else:
+        reported, history = _trend_from_reports(root=root, days=days, until=until, as_at=as_at)
+    official_history = history.get(root.pk, [])
     points = []
     for day in days:
-        reported = 0
-        official: tuple[dt.date, int | None] | None = None
-        for unit_id, dated in history.items():
-            latest = _latest_on(dated, day)
-            if latest is None:
-                continue
-            if unit_id == root.pk:
-                official = latest
-            elif unit_id in leaf_ids:
-                reported += latest[1] or 0
+        official = _latest_on(official_history, day)
         official_installed = official[1] if official else None
         points.append(TrendPoint(
-            day=day, reported_installed=reported, reported_rate=targets.rate(reported, root.population),
+            day=day, reported_installed=reported[day], reported_rate=targets.rate(reported[day], root.population),
             official_installed=official_installed, official_rate=targets.rate(official_installed, root.population),
             trajectory_rate=campaign_trajectory(campaign=campaign, day=day),
         ))
     return points
+
+
+def _trend_from_reports(
+    *, root: Unit, days: list[dt.date], until: dt.date, as_at: dt.datetime | None,
+) -> tuple[dict[dt.date, int], dict[int, list[tuple[dt.date, int | None]]]]:
+    """Each day's sum over the active leaves, carried forward from the whole history read once."""
+    leaves = Unit.objects.subtree(root).leaves().filter(active=True)
+    leaf_ids = set(leaves.values_list("pk", flat=True))
+    history = _residents_history(units=leaves, root=root, until=until, as_at=as_at)
+    reported = {}
+    for day in days:
+        total = 0
+        for unit_id, dated in history.items():
+            if unit_id in leaf_ids and (latest := _latest_on(dated, day)) is not None:
+                total += latest[1] or 0
+        reported[day] = total
+    return reported, history
 
 
 def _residents_history(

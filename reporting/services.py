@@ -16,6 +16,7 @@ from units.models import Campaign, Unit, User
 from . import deadlines
 from .campaigns import campaign_current
 from .models import VALUE_FIELDS, Channel, DailyReport, ReportRevision
+from .progress_table import progress_lock_unit
 from .validation import date_errors, field_label, report_clean, text_clean
 
 
@@ -97,11 +98,13 @@ def report_submit(
         user=user, unit=unit, day=day, values=values, now=now, campaign=campaign, late_reason=late_reason,
     )
 
+    progress_lock_unit(unit_id=unit.pk)  # before the row lock: see reporting.progress_table
     report = _lock_report(unit=unit, day=day)
     created = report is None
     if created:
         report = _create_report(campaign=campaign, unit=unit, day=day, user=user, channel=channel, now=now)
         created = report.revision_count == 0
+    report.unit = unit  # already loaded: the answer names the unit without another query
     previous_values = None if created else report.values()
 
     for name in VALUE_FIELDS:
@@ -124,7 +127,8 @@ def report_submit(
 
 
 def _lock_report(*, unit: Unit, day: dt.date) -> DailyReport | None:
-    return DailyReport.objects.select_for_update().filter(unit=unit, date=day).first()
+    # Ordered by pk, not the model's ordering: that joins units_unit and would lock the unit row too.
+    return DailyReport.objects.select_for_update().filter(unit=unit, date=day).order_by("pk").first()
 
 
 def _create_report(

@@ -1,0 +1,103 @@
+"""Reads of the maintained progress table (ProgressDay), for the selectors' fast path.
+
+PostgreSQL keeps the table exact itself (triggers in migration 0003, in the
+same transaction as every report and unit change); this module only asks
+it. Off PostgreSQL, or with settings.BLUEZONE_PROGRESS_TABLE = False, it
+answers "not covered" and the selectors compute from the reports — the same
+numbers, only slower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+
+from units.models import Campaign
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    residents_installed: int
+    leaves: int
+    reported_leaves: int
+    on_time_leaves: int
+
+
+EMPTY = ProgressRow(residents_installed=0, leaves=0, reported_leaves=0, on_time_leaves=0)
+
+
+def progress_table_enabled() -> bool:
+    return connection.vendor == "postgresql" and getattr(settings, "BLUEZONE_PROGRESS_TABLE", True)
+
+
+def progress_span(*, campaign: Campaign) -> tuple[dt.date, dt.date] | None:
+    """The days the table covers, once it covers `campaign` and the day before it; None when it cannot answer.
+
+    One query. The first call for a campaign builds the table (it locks out
+    report writes for that long: milliseconds for a province, seconds for a
+    country); the call also applies this transaction's own uncommitted
+    changes, so a transaction reads what it wrote.
+    """
+    if not progress_table_enabled():
+        return None
+    first = campaign.start_date - dt.timedelta(days=1)  # "change since the day before" on the first day
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_date, last_date FROM reporting_progress_ensure(%s, %s)",
+                       [first, campaign.target_date])
+        first_date, last_date = cursor.fetchone()
+    return None if first_date is None else (first_date, last_date)
+
+
+def progress_covers(*, campaign: Campaign, days: Iterable[dt.date]) -> bool:
+    span = progress_span(campaign=campaign)
+    return span is not None and all(span[0] <= day <= span[1] for day in days)
+
+
+def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow]:
+    """(unit id, day) → its row, in one query; a unit with no active leaf has none (read it as EMPTY)."""
+    # Two array parameters rather than an IN list of hundreds of ids: the statement stays small and cheap to build.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT unit_id, date, residents_installed, leaves, reported_leaves, on_time_leaves"
+            " FROM reporting_progressday WHERE unit_id = ANY(%s) AND date = ANY(%s)",
+            [list(unit_ids), list(days)],
+        )
+        return {(unit_id, day): ProgressRow(*figures) for unit_id, day, *figures in cursor.fetchall()}
+
+
+def progress_lock_unit(*, unit_id: int) -> None:
+    """Serialise this transaction's writes about a unit with everyone else's, until it ends.
+
+    The triggers take the same lock when a report is written; report_submit
+    takes it first, before it locks the report row, so that every writer
+    takes the two in the same order (unit, then row) and never deadlocks.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reporting_progress_lock_unit(%s)", [unit_id])
+
+
+def progress_table_rebuild(*, campaign: Campaign) -> bool:
+    """Build the table from the reports now, for `campaign` and whatever it covered before."""
+    if not progress_table_enabled():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_date, last_date FROM reporting_progressspan")
+        span = cursor.fetchone()
+        first = campaign.start_date - dt.timedelta(days=1)
+        last = campaign.target_date
+        if span is not None:
+            first, last = min(first, span[0]), max(last, span[1])
+        cursor.execute("SELECT reporting_progress_rebuild(%s, %s)", [first, last])
+    return True
+
+
+def progress_table_forget() -> None:
+    """Drop the table's contents; the next read builds it again (bulk loads call this first)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reporting_progress_forget()")

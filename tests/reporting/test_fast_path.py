@@ -1,0 +1,302 @@
+"""The maintained progress table (issue 7) always equals rule 1 computed from the reports.
+
+Rule 1: a territory's installs on D = the sum over its active leaves of each
+leaf's latest report dated on or before D. PostgreSQL keeps
+reporting_progressday by triggers; these tests drive real writes (the report
+service, other writers, unit changes, concurrent connections), commit them,
+and compare the table — and the selectors that read it — with that definition
+computed here from the report rows, and with the selectors' own
+report-scanning path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import override_settings
+
+from reporting.models import DailyReport, ProgressDay, ProgressSpan
+from reporting.progress_table import progress_span, progress_table_rebuild
+from reporting.selectors import territory_figures
+from reporting.selectors_progress import district_table, province_trend
+from reporting.services import ReportRefused, report_submit
+from tests.conftest import local
+from units.models import LEAF_KINDS, Unit
+from units.services import user_create
+
+pytestmark = [pytest.mark.postgres]
+
+START, END = dt.date(2020, 8, 13), dt.date(2020, 8, 30)
+SPAN_DAYS = [dt.date(2020, 8, 12) + dt.timedelta(days=i) for i in range((END - dt.date(2020, 8, 12)).days + 1)]
+
+
+def rule_one() -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
+    """(unit id, day) → (installs, leaves, leaves reporting that day, of them on time) from the definition."""
+    units = list(Unit.objects.values("pk", "path", "kind", "active"))
+    leaves = [u for u in units if u["active"] and u["kind"] in LEAF_KINDS]
+    reports: dict[int, list[tuple[dt.date, int | None, bool]]] = {}
+    for unit_id, day, residents, on_time in DailyReport.objects.order_by("date").values_list(
+            "unit_id", "date", "residents_installed", "on_time"):
+        reports.setdefault(unit_id, []).append((day, residents, on_time))
+    expected = {}
+    for unit in units:
+        below = [leaf for leaf in leaves if leaf["path"].startswith(unit["path"]) and leaf["pk"] != unit["pk"]]
+        if not below:
+            continue
+        for day in SPAN_DAYS:
+            installs = fresh = on_time = 0
+            for leaf in below:
+                dated = [r for r in reports.get(leaf["pk"], []) if r[0] <= day]
+                if dated:
+                    installs += dated[-1][1] or 0
+                    fresh += dated[-1][0] == day
+                    on_time += dated[-1][0] == day and dated[-1][2]
+            expected[(unit["pk"], day)] = (installs, len(below), fresh, on_time)
+    return expected
+
+
+def table() -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
+    """The maintained rows, without the all-zero rows of units no active leaf is below any more."""
+    return {
+        (row.unit_id, row.date): (row.residents_installed, row.leaves, row.reported_leaves, row.on_time_leaves)
+        for row in ProgressDay.objects.all()
+        if (row.residents_installed, row.leaves, row.reported_leaves, row.on_time_leaves) != (0, 0, 0, 0)
+    }
+
+
+def assert_table_is_rule_one() -> None:
+    progress_span(campaign=_campaign())  # rebuilds if a change dropped the table
+    expected = {key: value for key, value in rule_one().items() if value != (0, 0, 0, 0)}
+    actual = table()
+    wrong = {key: (actual.get(key), value) for key, value in expected.items() if actual.get(key) != value}
+    extra = {key: value for key, value in actual.items() if key not in expected}
+    assert not wrong and not extra, f"{len(wrong)} wrong, {len(extra)} extra, e.g. {list(wrong.items())[:3]}"
+
+
+def _campaign():
+    from units.models import Campaign
+
+    return Campaign.objects.select_related("root").get()
+
+
+def selector_figures(campaign, day: dt.date, *, plain: bool):
+    with override_settings(BLUEZONE_PROGRESS_TABLE=not plain):
+        total, districts = territory_figures(campaign=campaign, root=campaign.root, day=day)
+        rows = district_table(campaign=campaign, day=day)
+        trend = province_trend(campaign=campaign, until=day)
+    return (
+        [(f.unit.code, f.installed, f.leaves, f.stale_leaves, f.rate, f.lagging) for f in (total, *districts)],
+        [(r.unit.code, r.installed, r.change, r.rank, r.on_time_leaves, r.stale_leaves) for r in rows],
+        [(p.day, p.reported_installed, p.official_installed) for p in trend],
+    )
+
+
+def assert_selectors_agree(campaign, days) -> None:
+    for day in days:
+        assert selector_figures(campaign, day, plain=False) == selector_figures(campaign, day, plain=True), day
+
+
+@pytest.fixture
+def writer(hau_giang):
+    """A reporter for the whole province: may write every unit below it."""
+    user, _, _ = user_create(username="toan.tinh", role="reporter", unit_code="93")
+    return user
+
+
+def _leaves() -> list[Unit]:
+    return list(Unit.objects.filter(kind__in=LEAF_KINDS, active=True).order_by("code"))
+
+
+def _submit(user, unit: Unit, day: dt.date, rng: random.Random, **values) -> None:
+    """A save through the service, on time, late the same day, or days later (backdated)."""
+    when = rng.choice([
+        local(day.year, day.month, day.day, 9, rng.randint(0, 59)),
+        local(day.year, day.month, day.day, 16, rng.randint(0, 59)),
+        local(day.year, day.month, day.day, 10) + dt.timedelta(days=rng.randint(1, 4)),
+    ])
+    values = values or {"residents_installed": rng.choice([None, *range(0, 3000, 7)]),
+                        "assisted_installs": rng.randint(0, 50)}
+    report_submit(user=user, unit=unit, day=day, values=values, channel="api", now=when)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_saves_corrections_and_backdated_reports_keep_the_table_equal_to_rule_one(writer, seed):
+    campaign = _campaign()
+    assert progress_table_rebuild(campaign=campaign)
+    rng = random.Random(seed)
+    leaves = _leaves()
+    days = [START + dt.timedelta(days=i) for i in range(18)]
+    for step in range(120):
+        leaf = rng.choice(leaves[:25])  # few leaves, so that days pile up, get corrected and backfilled
+        # Later days first half the time: a report for an earlier day then lands after later ones.
+        day = rng.choice(days[9:] if step % 2 else days)
+        _submit(writer, leaf, day, rng)
+        if step % 30 == 29:
+            assert_table_is_rule_one()
+    assert_table_is_rule_one()
+    assert_selectors_agree(campaign, [START - dt.timedelta(days=1), START, dt.date(2020, 8, 21), END])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_several_saves_in_one_transaction_including_earlier_days_after_later_ones(writer):
+    """An import saves many rows in one transaction; the table follows at its commit."""
+    campaign = _campaign()
+    progress_table_rebuild(campaign=campaign)
+    rng = random.Random(7)
+    leaves = _leaves()[:6]
+    with transaction.atomic():
+        for day in (dt.date(2020, 8, 25), dt.date(2020, 8, 20), dt.date(2020, 8, 22), dt.date(2020, 8, 20)):
+            for leaf in leaves:
+                _submit(writer, leaf, day, rng)
+    assert_table_is_rule_one()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writes_that_bypass_the_service_are_followed_too(writer):
+    """Triggers, not the service, keep the table: an UPDATE, a bulk insert and a delete in SQL."""
+    campaign = _campaign()
+    rng = random.Random(11)
+    leaves = _leaves()
+    for leaf in leaves[:5]:
+        _submit(writer, leaf, dt.date(2020, 8, 18), rng, residents_installed=500)
+    progress_table_rebuild(campaign=campaign)
+    DailyReport.objects.filter(unit=leaves[0]).update(residents_installed=900)
+    template = DailyReport.objects.get(unit=leaves[1])
+    DailyReport.objects.bulk_create([
+        DailyReport(campaign=campaign, unit=leaf, date=dt.date(2020, 8, 16), residents_installed=50 + i,
+                    first_submitted_at=template.first_submitted_at, on_time=i % 2 == 0,
+                    updated_at=template.updated_at, channel="import", revision_count=0)
+        for i, leaf in enumerate(leaves[5:12])
+    ])
+    with connection.cursor() as cursor:  # reports are never deleted by the portal; the table copes anyway
+        cursor.execute("DELETE FROM reporting_dailyreport WHERE unit_id = %s AND date = %s",
+                       [leaves[6].pk, dt.date(2020, 8, 16)])
+    assert_table_is_rule_one()
+    assert_selectors_agree(campaign, [dt.date(2020, 8, 16), dt.date(2020, 8, 18), END])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unit_changes_deactivate_move_create_and_retype_leaves(writer):
+    campaign = _campaign()
+    rng = random.Random(5)
+    leaves = _leaves()
+    for i, leaf in enumerate(leaves[:30]):
+        _submit(writer, leaf, START + dt.timedelta(days=i % 10), rng, residents_installed=100 + i)
+    progress_table_rebuild(campaign=campaign)
+
+    gone = leaves[0]
+    Unit.objects.filter(pk=gone.pk).update(active=False)  # a queryset update, no save() signal
+    assert_table_is_rule_one()
+    Unit.objects.filter(pk=gone.pk).update(active=True)
+    assert_table_is_rule_one()
+
+    moved = leaves[1]
+    other = Unit.objects.filter(kind__in=("city", "town", "district")).exclude(pk=moved.parent_id).first()
+    moved.parent = other
+    moved.save()
+    assert_table_is_rule_one()
+
+    retyped = leaves[2]
+    retyped.kind = "agency"
+    retyped.save()
+    assert_table_is_rule_one()
+    retyped.kind = "commune"
+    retyped.save()
+
+    born = Unit(code="39999", name="Xã Mới", kind="commune", parent=other, population=4000)
+    born.save()
+    _submit(writer, born, dt.date(2020, 8, 19), rng, residents_installed=321)
+    assert_table_is_rule_one()
+    assert_selectors_agree(campaign, [START, dt.date(2020, 8, 19), END])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_district_whose_path_changes_drops_the_table_and_the_next_read_rebuilds_it(writer):
+    campaign = _campaign()
+    rng = random.Random(9)
+    for leaf in _leaves()[:10]:
+        _submit(writer, leaf, dt.date(2020, 8, 20), rng, residents_installed=777)
+    progress_table_rebuild(campaign=campaign)
+    district = Unit.objects.get(code="930")
+    district.code = "930X"  # its path changes; its communes keep the old one (as subtree() then sees them)
+    district.save()
+    assert not ProgressSpan.objects.exists() and not ProgressDay.objects.exists()
+    assert_selectors_agree(campaign, [dt.date(2020, 8, 20)])
+    assert_table_is_rule_one()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_saves_on_many_connections_keep_the_table_exact(writer):
+    """Saves for the same leaves and overlapping days at once: each commit sees the ones before it."""
+    campaign = _campaign()
+    progress_table_rebuild(campaign=campaign)
+    leaves = _leaves()[:4]
+    errors: list[str] = []
+    start = threading.Barrier(8)
+
+    def worker(n: int) -> None:
+        rng = random.Random(100 + n)
+        try:
+            start.wait(timeout=30)
+            for _ in range(12):
+                _submit(writer, rng.choice(leaves), rng.choice([START + dt.timedelta(days=d) for d in range(6)]), rng)
+        except Exception as exc:  # reported below, never swallowed
+            errors.append(repr(exc))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == [], errors[0]
+    assert_table_is_rule_one()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_save_leaves_the_table_unchanged(writer):
+    campaign = _campaign()
+    leaf = _leaves()[0]
+    rng = random.Random(3)
+    _submit(writer, leaf, dt.date(2020, 8, 18), rng, residents_installed=400)
+    progress_table_rebuild(campaign=campaign)
+    before = table()
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        _submit(writer, leaf, dt.date(2020, 8, 18), rng, residents_installed=450)
+        _submit(writer, leaf, dt.date(2020, 8, 15), rng, residents_installed=10)
+        raise Abandon
+    assert table() == before
+
+    too_many = leaf.population + 1
+    with pytest.raises(ReportRefused):
+        _submit(writer, leaf, dt.date(2020, 8, 19), rng, residents_installed=too_many)
+    assert table() == before
+    assert_table_is_rule_one()
+
+
+@pytest.mark.django_db
+def test_a_transaction_reads_its_own_saves_before_it_commits(writer):
+    """Inside one transaction (as every test with the `db` fixture is) the selectors see what it wrote."""
+    campaign = _campaign()
+    rng = random.Random(13)
+    for i, leaf in enumerate(_leaves()[:12]):
+        _submit(writer, leaf, dt.date(2020, 8, 14) + dt.timedelta(days=i % 5), rng)
+        assert_selectors_agree(campaign, [dt.date(2020, 8, 16)])
+    assert_table_is_rule_one()
+
+
+@pytest.mark.django_db
+def test_with_the_table_switched_off_the_selectors_read_the_reports(writer):
+    with override_settings(BLUEZONE_PROGRESS_TABLE=False):
+        assert progress_span(campaign=_campaign()) is None
+    assert progress_span(campaign=_campaign()) == (dt.date(2020, 8, 12), END)
