@@ -9,4 +9,5 @@ urlpatterns = [
     path("v1/", include("reporting.api.urls_flags")),
     path("v1/", include("reporting.api.urls_progress")),
     path("v1/", include("reporting.api.urls_excel")),
+    path("v1/", include("reporting.api.urls_whoami")),
 ]
