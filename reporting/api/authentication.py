@@ -22,4 +22,8 @@ class PortalTokenAuthentication(TokenAuthentication):
         max_length = self.get_model()._meta.get_field("key").max_length
         if not key or len(key) > max_length or not key.isascii() or not key.isalnum():
             raise exceptions.AuthenticationFailed(_("Token không hợp lệ."))
-        return super().authenticate_credentials(key)
+        # DRF's lookup, with the caller's unit in the same query: every scope check (units.access) reads it.
+        token = self.get_model().objects.select_related("user", "user__unit").filter(key=key).first()
+        if token is None or not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("Token không hợp lệ hoặc tài khoản không còn hoạt động."))
+        return token.user, token
