@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -51,9 +53,14 @@ def _norm(value) -> str:
     return re.sub(r"\s+", " ", text.rstrip(":*").strip())
 
 
-def _known(label: str, vietnamese: str) -> set[str]:
-    # Both the language the template was made in and the Vietnamese original are understood.
-    return {_norm(label), _norm(vietnamese)}
+def _labels_in_every_language() -> dict[str, set[str]]:
+    """Header texts in each portal language: a template made in English imports in a Vietnamese session."""
+    found: dict[str, set[str]] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for name, label in {"code": code_label(), "date": date_label(), **input_labels()}.items():
+                found.setdefault(name, set()).add(_norm(label))
+    return found
 
 
 @dataclass
@@ -77,11 +84,8 @@ class ImportSheet:
         return get_column_letter(index) if index else None
 
 
-def _header_map(row: tuple) -> dict[str, int]:
-    wanted = {"code": _known(code_label(), "Mã đơn vị")}
-    vietnamese = {"note": "Ghi chú", "late_reason": "Lý do báo cáo trễ hạn"}
-    for name, label in input_labels().items():
-        wanted[name] = _known(label, vietnamese.get(name, label))
+def _header_map(row: tuple, labels: dict[str, set[str]]) -> dict[str, int]:
+    wanted = {name: texts for name, texts in labels.items() if name != "date"}
     columns: dict[str, int] = {}
     for index, value in enumerate(row, start=1):
         text = _norm(value)
@@ -148,6 +152,7 @@ def _sheet_read(formulas_ws, values_ws) -> ImportSheet:
     sheet = ImportSheet(columns={}, day=None, day_cell=None, day_error=None, rows=[], errors=[])
     header_row = None
     data_rows = 0
+    labels = _labels_in_every_language()
     for number, (formula_cells, values) in enumerate(cells, start=1):
         values = list(values)
         for index, cell in enumerate(formula_cells):
@@ -157,11 +162,11 @@ def _sheet_read(formulas_ws, values_ws) -> ImportSheet:
         if header_row is None:
             if number > HEADER_SEARCH_ROWS:
                 break
-            if values and _norm(values[0]).startswith(_norm(date_label())):
+            if values and any(_norm(values[0]).startswith(label) for label in labels["date"]):
                 sheet.day, sheet.day_error = _parse_day(values[1] if len(values) > 1 else None)
                 sheet.day_cell = f"B{number}"
                 continue
-            columns = _header_map(tuple(values))
+            columns = _header_map(tuple(values), labels)
             if "code" in columns:
                 header_row, sheet.columns = number, columns
             continue

@@ -155,6 +155,15 @@ def test_unknown_and_repeated_codes_are_refused(minh):
     assert not DailyReport.objects.exists()
 
 
+def test_a_template_made_in_english_imports_in_a_vietnamese_session(lan):
+    with time_machine.travel(MORNING, tick=False):
+        response = token_client(lan).get("/api/v1/imports/template.xlsx", {"date": D.isoformat()},
+                                         HTTP_ACCEPT_LANGUAGE="en")
+    data = filled(body(response), {"31318": {"D": 321}})
+    assert upload(lan, data).status_code == 201
+    assert DailyReport.objects.get(unit__code="31318", date=D).residents_installed == 321
+
+
 def test_a_report_imported_after_15h_is_late_and_keeps_its_reason(lan):
     data = filled(template(lan), {"31318": {"D": 700, "I": "Mất điện cả buổi sáng"}})
     assert upload(lan, data, when=at(D, 16)).status_code == 201
