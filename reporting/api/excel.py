@@ -83,6 +83,8 @@ class DetailSerializer(serializers.Serializer):
 
 _401 = OpenApiResponse(DetailSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
 _XLSX = OpenApiResponse(OpenApiTypes.BINARY, description="Tệp Excel (.xlsx).")
+# DRF answers 404 to a `?format=` that no renderer of the view has.
+_UNKNOWN_FORMAT = OpenApiResponse(DetailSerializer, description="`format` không phải json hoặc xlsx.")
 
 
 def _refused(refusal: Refusal) -> Response:
@@ -100,7 +102,7 @@ def _refused(refusal: Refusal) -> Response:
     ),
     parameters=[ExportQuerySerializer],
     responses={(200, XLSX_MIME): _XLSX, 400: OpenApiResponse(description="`date` hoặc `as_at` không hợp lệ."),
-               401: _401, 403: DetailSerializer},
+               401: _401, 403: DetailSerializer, 404: _UNKNOWN_FORMAT},
     tags=["excel"],
 )
 @api_view(["GET"])
@@ -116,7 +118,7 @@ def export_daily_xlsx(request):
     description="Liệt kê các đơn vị người gọi được nhập thuộc `parent`, kèm số liệu gần nhất.",
     parameters=[TemplateQuerySerializer],
     responses={(200, XLSX_MIME): _XLSX, 400: OpenApiResponse(description="`date` hoặc `parent` không hợp lệ."),
-               401: _401, 403: DetailSerializer},
+               401: _401, 403: DetailSerializer, 404: _UNKNOWN_FORMAT},
     tags=["excel"],
 )
 @api_view(["GET"])
