@@ -15,8 +15,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from units.models import Campaign
+
+from . import deadlines
 
 
 @dataclass(frozen=True)
@@ -34,20 +37,20 @@ def progress_table_enabled() -> bool:
     return connection.vendor == "postgresql" and getattr(settings, "BLUEZONE_PROGRESS_TABLE", True)
 
 
-def progress_span(*, campaign: Campaign) -> tuple[dt.date, dt.date] | None:
-    """The days the table covers, once it covers `campaign` and the day before it; None when it cannot answer.
+def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tuple[dt.date, dt.date] | None:
+    """The days the table covers, once it covers `campaign` up to today and the day before it; None: read reports.
 
-    One query. The first call for a campaign builds the table (it locks out
-    report writes for that long: milliseconds for a province, seconds for a
-    country); the call also applies this transaction's own uncommitted
-    changes, so a transaction reads what it wrote.
+    One query. The first call for a campaign builds the table, the first call
+    of a new day extends it (both lock out report writes for that long:
+    milliseconds, or seconds to build a country); every call also applies the
+    transaction's own uncommitted changes, so a transaction reads what it wrote.
     """
     if not progress_table_enabled():
         return None
     first = campaign.start_date - dt.timedelta(days=1)  # "change since the day before" on the first day
+    last = min(campaign.target_date, deadlines.local_date(at=now or timezone.now(), zone=campaign.zone))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT first_date, last_date FROM reporting_progress_ensure(%s, %s)",
-                       [first, campaign.target_date])
+        cursor.execute("SELECT first_date, last_date FROM reporting_progress_ensure(%s, %s)", [first, last])
         first_date, last_date = cursor.fetchone()
     return None if first_date is None else (first_date, last_date)
 

@@ -20,9 +20,11 @@ service, an import, bulk loaders, raw SQL):
   rows are held;
 * reporting_progress_ensure(first, last), called by reads, applies the
   calling transaction's own pending changes (a transaction reads what it
-  wrote) and builds the table from scratch when it does not cover the days
-  asked for (first use, a new campaign, or after a unit that leaves are
-  summed under changed its path, which drops the table).
+  wrote), extends the table by the days that began since it last did (the
+  table stops at today: a report for today then changes today's rows only,
+  not every day to the campaign's end), and builds it from scratch when it
+  does not cover the days asked for (first use, a new campaign, or after a
+  unit that leaves are summed under changed its path, which drops the table).
 
 Nothing here runs on SQLite: the table stays empty and the selectors compute
 from the reports.
@@ -396,13 +398,50 @@ BEGIN
     ORDER BY 2, 1;
 END $$;
 
--- For reads: the days the table covers once it covers [first, last] (building it when it does not),
--- after applying the calling transaction's own changes. NULLs when the span would be unreasonable.
+-- One more day (or a few): copies of the last day's rows, then the reports already dated in the new days
+-- applied as news of this transaction. Keeps the table to the days that have begun, so that a report for
+-- today changes today's rows only.
+CREATE FUNCTION reporting_progress_extend(new_last date) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    span record;
+BEGIN
+    LOCK TABLE reporting_dailyreport, units_unit IN SHARE MODE;
+    LOCK TABLE reporting_progressspan IN SHARE ROW EXCLUSIVE MODE;
+    SELECT s.first_date, s.last_date INTO span FROM reporting_progressspan s;
+    IF NOT FOUND OR span.last_date >= new_last THEN
+        RETURN;
+    END IF;
+    INSERT INTO reporting_progressday (unit_id, date, residents_installed, leaves, reported_leaves, on_time_leaves)
+    SELECT d.unit_id, g::date, d.residents_installed, d.leaves, 0, 0
+    FROM reporting_progressday d, generate_series(span.last_date + 1, new_last, interval '1 day') g
+    WHERE d.date = span.last_date
+    ORDER BY 2, 1;
+    UPDATE reporting_progressspan SET last_date = new_last;
+    -- The copied rows know nothing of the new days' reports, this transaction's own included.
+    IF pg_current_xact_id_if_assigned() IS NOT NULL THEN
+        UPDATE reporting_progress_pending_report p SET existed = false, residents = NULL, on_time = NULL
+        WHERE p.txid = pg_current_xact_id() AND p.date > span.last_date;
+    END IF;
+    INSERT INTO reporting_progress_pending_report (txid, unit_id, date, existed, residents, on_time)
+    SELECT pg_current_xact_id(), r.unit_id, r.date, false, NULL, NULL
+    FROM reporting_dailyreport r
+    WHERE r.date > span.last_date AND r.date <= new_last
+    ON CONFLICT DO NOTHING;
+    PERFORM reporting_progress_apply();
+END $$;
+
+-- For reads: the days the table covers once it covers [first, last] (building or extending it when it
+-- does not), after applying the calling transaction's own changes. NULLs when the span would be
+-- unreasonable (then the selectors read the reports).
 CREATE FUNCTION reporting_progress_ensure(first date, last date, OUT first_date date, OUT last_date date)
 LANGUAGE plpgsql AS $$
 DECLARE
     span record;
 BEGIN
+    IF last < first THEN
+        RETURN;
+    END IF;
     SELECT s.first_date, s.last_date INTO span FROM reporting_progressspan s;
     IF FOUND AND span.first_date <= first AND span.last_date >= last THEN
         PERFORM reporting_progress_apply();
@@ -410,18 +449,27 @@ BEGIN
         last_date := span.last_date;
         RETURN;
     END IF;
+    IF FOUND AND span.first_date <= first AND last - span.last_date <= 31
+       AND (SELECT count(*) FROM reporting_dailyreport r WHERE r.date > span.last_date AND r.date <= last) <= 20000
+    THEN
+        PERFORM reporting_progress_extend(last);
+        first_date := span.first_date;
+        last_date := last;
+        RETURN;
+    END IF;
     IF FOUND THEN
         first := LEAST(first, span.first_date);
         last := GREATEST(last, span.last_date);
     END IF;
-    IF last < first OR last - first > 800 THEN
+    IF last - first > 800 THEN
         RETURN;
     END IF;
     PERFORM reporting_progress_rebuild(first, last);
-    -- Another reader may have built a wider span meanwhile; ours replaced it, so report ours.
     first_date := first;
     last_date := last;
 END $$;
+
+ALTER TABLE reporting_progressday SET (fillfactor = 70);
 """
 
 DROP_SQL = '''
@@ -432,6 +480,7 @@ DROP TRIGGER IF EXISTS reporting_progress_capture_unit_update ON units_unit;
 DROP TABLE IF EXISTS reporting_progress_pending_report;
 DROP TABLE IF EXISTS reporting_progress_pending_unit;
 DROP FUNCTION IF EXISTS reporting_progress_ensure(date, date);
+DROP FUNCTION IF EXISTS reporting_progress_extend(date);
 DROP FUNCTION IF EXISTS reporting_progress_rebuild(date, date);
 DROP FUNCTION IF EXISTS reporting_progress_apply_trigger();
 DROP FUNCTION IF EXISTS reporting_progress_apply();

@@ -31,10 +31,9 @@ from units.services import user_create
 pytestmark = [pytest.mark.postgres]
 
 START, END = dt.date(2020, 8, 13), dt.date(2020, 8, 30)
-SPAN_DAYS = [dt.date(2020, 8, 12) + dt.timedelta(days=i) for i in range((END - dt.date(2020, 8, 12)).days + 1)]
 
 
-def rule_one() -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
+def rule_one(days: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
     """(unit id, day) → (installs, leaves, leaves reporting that day, of them on time) from the definition."""
     units = list(Unit.objects.values("pk", "path", "kind", "active"))
     leaves = [u for u in units if u["active"] and u["kind"] in LEAF_KINDS]
@@ -47,7 +46,7 @@ def rule_one() -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
         below = [leaf for leaf in leaves if leaf["path"].startswith(unit["path"]) and leaf["pk"] != unit["pk"]]
         if not below:
             continue
-        for day in SPAN_DAYS:
+        for day in days:
             installs = fresh = on_time = 0
             for leaf in below:
                 dated = [r for r in reports.get(leaf["pk"], []) if r[0] <= day]
@@ -68,9 +67,10 @@ def table() -> dict[tuple[int, dt.date], tuple[int, int, int, int]]:
     }
 
 
-def assert_table_is_rule_one() -> None:
-    progress_span(campaign=_campaign())  # rebuilds if a change dropped the table
-    expected = {key: value for key, value in rule_one().items() if value != (0, 0, 0, 0)}
+def assert_table_is_rule_one(now: dt.datetime | None = None) -> None:
+    first, last = progress_span(campaign=_campaign(), now=now)  # rebuilds if a change dropped the table
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    expected = {key: value for key, value in rule_one(days).items() if value != (0, 0, 0, 0)}
     actual = table()
     wrong = {key: (actual.get(key), value) for key, value in expected.items() if actual.get(key) != value}
     extra = {key: value for key, value in actual.items() if key not in expected}
@@ -257,6 +257,44 @@ def test_concurrent_saves_on_many_connections_keep_the_table_exact(writer):
         thread.join(timeout=120)
     assert errors == [], errors[0]
     assert_table_is_rule_one()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_table_stops_at_today_and_grows_as_days_begin(writer):
+    """Reports for a day that has not been read yet are counted when the table reaches that day."""
+    campaign = _campaign()
+    rng = random.Random(17)
+    leaves = _leaves()[:8]
+    for leaf in leaves[:4]:
+        _submit(writer, leaf, dt.date(2020, 8, 15), rng, residents_installed=200)
+    assert progress_span(campaign=campaign, now=local(2020, 8, 16, 8)) == (dt.date(2020, 8, 12), dt.date(2020, 8, 16))
+    assert ProgressDay.objects.filter(date__gt=dt.date(2020, 8, 16)).count() == 0
+    # Before anyone reads on the 17th and 19th: today's reports, a correction of the 16th, a new leaf's first.
+    for i, leaf in enumerate(leaves):
+        report_submit(user=writer, unit=leaf, day=dt.date(2020, 8, 17), values={"residents_installed": 300 + i},
+                      channel="api", now=local(2020, 8, 17, 9 + i % 8))
+    report_submit(user=writer, unit=leaves[0], day=dt.date(2020, 8, 16), values={"residents_installed": 250},
+                  channel="api", now=local(2020, 8, 17, 10))
+    report_submit(user=writer, unit=leaves[5], day=dt.date(2020, 8, 19), values={"residents_installed": 999},
+                  channel="api", now=local(2020, 8, 19, 16))
+    assert_table_is_rule_one(now=local(2020, 8, 17, 17))
+    assert_table_is_rule_one(now=local(2020, 8, 20, 7))
+    assert progress_span(campaign=campaign, now=local(2020, 8, 20, 7))[1] == dt.date(2020, 8, 20)
+    assert_selectors_agree(campaign, [dt.date(2020, 8, 17)])
+
+
+@pytest.mark.django_db
+def test_extending_inside_a_transaction_that_wrote_the_new_day(writer):
+    campaign = _campaign()
+    leaf = _leaves()[0]
+    assert progress_span(campaign=campaign, now=local(2020, 8, 14, 8))[1] == dt.date(2020, 8, 14)
+    report_submit(user=writer, unit=leaf, day=dt.date(2020, 8, 15), values={"residents_installed": 40},
+                  channel="api", now=local(2020, 8, 15, 9))
+    report_submit(user=writer, unit=leaf, day=dt.date(2020, 8, 15), values={"residents_installed": 45},
+                  channel="api", now=local(2020, 8, 15, 10))
+    report_submit(user=writer, unit=leaf, day=dt.date(2020, 8, 14), values={"residents_installed": 30},
+                  channel="api", now=local(2020, 8, 15, 11))
+    assert_table_is_rule_one(now=local(2020, 8, 15, 12))
 
 
 @pytest.mark.django_db(transaction=True)
