@@ -37,7 +37,9 @@ def compliance_statuses(
     """
     known_at = as_at or now or timezone.now()
     unit_ids = list(units.values_list("pk", flat=True))
-    reports = DailyReport.objects.filter(unit_id__in=unit_ids, date__in=days, first_submitted_at__lte=known_at)
+    # Like the selectors' snapshot: as at 15:00 means saved strictly before 15:00:00.
+    known = {"first_submitted_at__lt": as_at} if as_at is not None else {"first_submitted_at__lte": known_at}
+    reports = DailyReport.objects.filter(unit_id__in=unit_ids, date__in=days, **known)
     submitted = {(r["unit_id"], r["date"]): r["on_time"] for r in reports.values("unit_id", "date", "on_time")}
     flags = MissedDeadline.objects.filter(unit_id__in=unit_ids, date__in=days, excused=True)
     excused = {(f["unit_id"], f["date"]) for f in flags.values("unit_id", "date", "excused_at") if

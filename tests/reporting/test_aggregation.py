@@ -152,3 +152,23 @@ def test_the_snapshot_is_reproducible_days_later(campaign, lan):
     submit(lan, "31318", AUG21, local(2020, 8, 25, 9), residents_installed=5000)
     after = territory_figures(campaign=campaign, root=unit("930"), day=AUG21, as_at=deadline)[0].installed
     assert before == after == 1000
+
+
+@pytest.mark.django_db
+def test_a_report_first_saved_at_1500_is_outside_the_1500_snapshot_everywhere(lan):
+    """Numbers and compliance agree at the boundary: 15:00:00 is late and not yet known at 15:00."""
+    from reporting.campaigns import campaign_current
+    from reporting.compliance import LATE, MISSING, compliance_statuses
+
+    day = dt.date(2020, 8, 20)
+    with time_machine.travel(local(2020, 8, 20, 15, 0, 0), tick=False):
+        report_submit(user=lan, unit=unit("31318"), day=day, values={"residents_installed": 700})
+    campaign = campaign_current()
+    deadline = local(2020, 8, 20, 15, 0, 0)
+    units = Unit.objects.filter(code="31318")
+    at_deadline = compliance_statuses(campaign=campaign, units=units, days=[day], as_at=deadline)
+    later = compliance_statuses(campaign=campaign, units=units, days=[day], now=local(2020, 8, 20, 16, 0))
+    pk = units.get().pk
+    assert at_deadline[(pk, day)] == MISSING
+    assert later[(pk, day)] == LATE
+    assert latest_values(units=units, day=day, as_at=deadline) == {}
