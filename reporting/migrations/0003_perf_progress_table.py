@@ -195,6 +195,7 @@ DECLARE
     old_s record;
     new_s record;
     ancestors bigint[];
+    since date;
 BEGIN
     SELECT reporting_progress_member(u.kind, u.active), u.path INTO new_member, new_path
     FROM units_unit u WHERE u.id = leaf;
@@ -207,15 +208,23 @@ BEGIN
         old_member := new_member;
         old_path := new_path;
     END IF;
-    IF old_member THEN
+    IF old_member AND NOT (new_member AND old_path = new_path) THEN
         old_s := reporting_progress_series(t, leaf, first, last, true);
     END IF;
-    IF new_member THEN
+    IF new_member AND NOT (old_member AND old_path = new_path) THEN
         new_s := reporting_progress_series(t, leaf, first, last, false);
     END IF;
     IF old_member AND new_member AND old_path = new_path THEN
+        -- Only the days from the earliest report the transaction touched can differ (today's report: one).
+        SELECT GREATEST(first, MIN(p.date)) INTO since
+        FROM reporting_progress_pending_report p WHERE p.txid = t AND p.unit_id = leaf;
+        IF since IS NULL OR since > last THEN
+            RETURN;
+        END IF;
+        old_s := reporting_progress_series(t, leaf, since, last, true);
+        new_s := reporting_progress_series(t, leaf, since, last, false);
         RETURN QUERY
-        SELECT a, first + (x.i::int - 1), x.nr - x.orr, x.np - x.op, x.nt - x.ot, 0
+        SELECT a, since + (x.i::int - 1), x.nr - x.orr, x.np - x.op, x.nt - x.ot, 0
         FROM unnest(reporting_progress_ancestors(new_path)) a,
              unnest(new_s.residents, old_s.residents, new_s.reported, old_s.reported, new_s.on_time, old_s.on_time)
                  WITH ORDINALITY AS x(nr, orr, np, op, nt, ot, i)
@@ -470,6 +479,10 @@ BEGIN
 END $$;
 
 ALTER TABLE reporting_progressday SET (fillfactor = 70);
+
+-- A one-row table that autovacuum never analyses: without statistics every campaign_current() joins it
+-- to all units by a sequential scan.
+ANALYZE units_campaign;
 """
 
 DROP_SQL = '''
