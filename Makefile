@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= bluezone_portal.settings
 
-.PHONY: run test install assets migrate demo lint check-migrations bench clean
+.PHONY: run test install assets migrate demo lint check-migrations bench clean messages
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -47,6 +47,13 @@ lint: install
 
 check-migrations: install
 	DEBUG=on $(PYTHON) manage.py makemigrations --check --dry-run
+
+# Re-extract the English catalogue from the code and templates, then compile en and vi (needs GNU gettext).
+# locale/vi is hand-maintained: never run makemessages on it. Translate new or fuzzy entries of
+# locale/en/LC_MESSAGES/django.po, run this again, and commit both .po and .mo files.
+messages: install
+	DEBUG=on $(PYTHON) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var --ignore=test-output --no-obsolete
+	DEBUG=on $(PYTHON) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
 	rm -rf var/broker var/celerybeat-schedule* .pytest_cache
