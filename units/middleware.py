@@ -1,4 +1,4 @@
-"""Session timeouts and the Content-Security-Policy header."""
+"""Session timeouts, the Content-Security-Policy header, and NUL bytes refused at the door."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -51,3 +52,23 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         return response
+
+
+class RejectNulBytesMiddleware:
+    """A NUL byte in the address or the query string is a 400, before any view sees it.
+
+    No code, date or name of the portal contains one, and PostgreSQL refuses
+    to be asked about such a string at all (a 500 in whichever view passes it on).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or any("\x00" in v for v in values)
+                                          for key, values in request.GET.lists()):
+            message = _("Địa chỉ chứa ký tự không hợp lệ.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
