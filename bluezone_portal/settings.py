@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "units.audit.RefusedAccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "units.middleware.SessionTimeoutMiddleware",
     "units.middleware.ContentSecurityPolicyMiddleware",
@@ -253,7 +254,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    # One event per line: CR/LF in a message (a user name, a path) are escaped, never a forged line.
+    "formatters": {"plain": {"()": "units.logging.SingleLineFormatter",
+                             "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

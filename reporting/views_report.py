@@ -269,6 +269,8 @@ def report_history(request: HttpRequest) -> HttpResponse:
         "units": list(readable.filter(active=True).order_by("path").only("code", "name", "path")),
         "filter_unit": filter_unit,
         "unknown_unit": bool(unit_code) and filter_unit is None,
+        # The submitter's address is for DIC's audit, not for other unit staff.
+        "show_ip": request.user.role in (Role.REVIEWER, Role.ADMIN) or request.user.is_superuser,
         "day": day,
         "day_error": day_error,
         "query": urlencode(keep),
