@@ -11,6 +11,7 @@ import bisect
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from units.models import LEAF_KINDS, Campaign, Unit
@@ -224,8 +225,9 @@ class TrendPoint:
 def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | None = None) -> list[TrendPoint]:
     """One point per campaign day up to `until`, each equal to province_progress for that day.
 
-    The whole history is read once and carried forward here, so the number of
-    queries depends on neither the number of units nor the number of days.
+    The sums come from the progress table, or are computed by the database
+    from the whole history in one query, so neither the number of queries
+    nor the memory used depends on the number of units or days.
     """
     days = [day for day in campaign.days() if day <= until]
     if not days:
@@ -234,10 +236,10 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
     if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=days):
         rows = progress_rows(unit_ids=[root.pk], days=days)
         reported = {day: rows.get((root.pk, day), EMPTY).residents_installed for day in days}
-        history = _residents_history(units=Unit.objects.none(), root=root, until=until, as_at=None)
     else:
-        reported, history = _trend_from_reports(root=root, days=days, until=until, as_at=as_at)
-    official_history = history.get(root.pk, [])
+        reported = _reported_by_day(root=root, days=days, as_at=as_at)
+    official_history = _residents_history(units=Unit.objects.none(), root=root, until=until, as_at=as_at).get(
+        root.pk, [])
     points = []
     for day in days:
         official = _latest_on(official_history, day)
@@ -250,21 +252,57 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
     return points
 
 
-def _trend_from_reports(
-    *, root: Unit, days: list[dt.date], until: dt.date, as_at: dt.datetime | None,
-) -> tuple[dict[dt.date, int], dict[int, list[tuple[dt.date, int | None]]]]:
-    """Each day's sum over the active leaves, carried forward from the whole history read once."""
-    leaves = Unit.objects.subtree(root).leaves().filter(active=True)
-    leaf_ids = set(leaves.values_list("pk", flat=True))
-    history = _residents_history(units=leaves, root=root, until=until, as_at=as_at)
-    reported = {}
+def _reported_by_day(*, root: Unit, days: list[dt.date], as_at: dt.datetime | None) -> dict[dt.date, int]:
+    """Each day's sum over the active leaves of their latest figure (as known at `as_at`), in one query.
+
+    The database turns the history into one change per leaf and report (its
+    figure from its date, taken away at its next report) and sums them by
+    day; only those sums come back, so memory does not grow with the history
+    (1.2 million revisions for a country).
+    """
+    first, until = days[0], days[-1]
+    leaves_sql, leaves_params = (
+        Unit.objects.subtree(root).leaves().filter(active=True).order_by().values("pk").query.sql_with_params()
+    )
+    qn = connection.ops.quote_name
+    if as_at is None:
+        snapshot = (f"SELECT unit_id, date, residents_installed AS res FROM {qn(DailyReport._meta.db_table)} "  # noqa: S608
+                    f"WHERE date <= %s AND unit_id IN ({leaves_sql})")
+        params = [until, *leaves_params]
+    else:
+        # Each date's last revision saved strictly before `as_at` (the selectors' snapshot rule).
+        snapshot = (f"SELECT unit_id, date, res FROM (SELECT unit_id, date, residents_installed AS res, "  # noqa: S608
+                    f"ROW_NUMBER() OVER (PARTITION BY unit_id, date ORDER BY created_at DESC, number DESC) AS n "
+                    f"FROM {qn(ReportRevision._meta.db_table)} "
+                    f"WHERE date <= %s AND created_at < %s AND unit_id IN ({leaves_sql})) latest WHERE n = 1")
+        params = [until, connection.ops.adapt_datetimefield_value(as_at), *leaves_params]
+    sql = f"""
+        WITH snapshot AS ({snapshot}),
+        dated AS (
+            SELECT date, COALESCE(res, 0) AS res, LEAD(date) OVER (PARTITION BY unit_id ORDER BY date) AS next_date
+            FROM snapshot
+        )
+        SELECT day, SUM(delta) FROM (
+            SELECT CASE WHEN date < %s THEN %s ELSE date END AS day, res AS delta
+            FROM dated WHERE next_date IS NULL OR next_date > %s
+            UNION ALL
+            SELECT next_date AS day, -res AS delta FROM dated WHERE next_date > %s
+        ) changes GROUP BY day
+    """  # noqa: S608 — table names from model metadata, every value a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, first, first, first, first])
+        changes = sorted((_as_date(day), int(delta)) for day, delta in cursor.fetchall())
+    reported, total, i = {}, 0, 0
     for day in days:
-        total = 0
-        for unit_id, dated in history.items():
-            if unit_id in leaf_ids and (latest := _latest_on(dated, day)) is not None:
-                total += latest[1] or 0
+        while i < len(changes) and changes[i][0] <= day:
+            total += changes[i][1]
+            i += 1
         reported[day] = total
-    return reported, history
+    return reported
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _residents_history(

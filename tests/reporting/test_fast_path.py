@@ -19,7 +19,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import override_settings
 
-from reporting.models import DailyReport, ProgressDay, ProgressSpan
+from reporting.models import DailyReport, ProgressDay, ProgressSpan, ReportRevision
 from reporting.progress_table import progress_span, progress_table_rebuild
 from reporting.selectors import territory_figures
 from reporting.selectors_progress import district_table, province_trend
@@ -100,6 +100,24 @@ def assert_selectors_agree(campaign, days) -> None:
         assert selector_figures(campaign, day, plain=False) == selector_figures(campaign, day, plain=True), day
 
 
+def trend_as_known_at(campaign, until: dt.date, as_at: dt.datetime) -> list[int]:
+    """Rule 1 on the revisions saved strictly before `as_at` (the 15:00 snapshot), straight from the rows."""
+    leaves = set(Unit.objects.filter(kind__in=LEAF_KINDS, active=True).values_list("pk", flat=True))
+    known: dict[int, dict[dt.date, int | None]] = {}
+    for unit_id, day, residents in ReportRevision.objects.filter(created_at__lt=as_at).order_by(
+            "created_at", "number").values_list("unit_id", "date", "residents_installed"):
+        known.setdefault(unit_id, {})[day] = residents
+    totals = []
+    for day in [d for d in campaign.days() if d <= until]:
+        total = 0
+        for unit_id, dated in known.items():
+            earlier = [d for d in dated if d <= day]
+            if unit_id in leaves and earlier:
+                total += dated[max(earlier)] or 0
+        totals.append(total)
+    return totals
+
+
 @pytest.fixture
 def writer(hau_giang):
     """A reporter for the whole province: may write every unit below it."""
@@ -140,6 +158,10 @@ def test_random_saves_corrections_and_backdated_reports_keep_the_table_equal_to_
             assert_table_is_rule_one()
     assert_table_is_rule_one()
     assert_selectors_agree(campaign, [START - dt.timedelta(days=1), START, dt.date(2020, 8, 21), END])
+    # The snapshot path (as_at) is computed by the database from the revisions; it too is rule 1.
+    for until, as_at in ((dt.date(2020, 8, 21), local(2020, 8, 21, 15)), (END, local(2020, 8, 24, 12))):
+        trend = province_trend(campaign=campaign, until=until, as_at=as_at)
+        assert [p.reported_installed for p in trend] == trend_as_known_at(campaign, until, as_at)
 
 
 @pytest.mark.django_db(transaction=True)
