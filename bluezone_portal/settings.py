@@ -264,6 +264,8 @@ LOGGING = {
 # Notifications and deadline watch (reporting.notifications / reporting.flagging).
 BLUEZONE_REMINDER_TIME = env.str("BLUEZONE_REMINDER_TIME", default="14:00")
 BLUEZONE_ESCALATION_DAYS = env.int("BLUEZONE_ESCALATION_DAYS", default=2)
+# /api/v1/progress/ answers from a cache keyed by the data version (reporting.progress_table); off: recompute.
+BLUEZONE_PROGRESS_CACHE = env.bool("BLUEZONE_PROGRESS_CACHE", default=True)
 
 # The beat schedule, in code. One tick a minute rather than a crontab entry at
 # 15:00: the deadline is campaign data (Campaign.deadline, time zone included),

@@ -10,10 +10,13 @@ numbers, only slower.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -31,6 +34,48 @@ class ProgressRow:
 
 
 EMPTY = ProgressRow(residents_installed=0, leaves=0, reported_leaves=0, on_time_leaves=0)
+CACHE_SECONDS = 600
+T = TypeVar("T")
+
+
+def progress_version() -> str | None:
+    """What caches of progress figures are keyed by: changes with every report, unit or table change.
+
+    PostgreSQL changes it in the same transaction as the data (migration
+    0003), after applying this transaction's own pending changes; None when
+    nothing keeps it (SQLite, the table switched off or not built yet): then
+    nothing may be cached.
+    """
+    if not progress_table_enabled():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporting_progress_version()")
+        return cursor.fetchone()[0]
+
+
+def progress_cached(*, campaign: Campaign, user, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it answered before for the same data version, campaign, user and `parts`.
+
+    Only for figures computed from reports and units as they stand now (not
+    for `as_at` snapshots). The key holds every field of the campaign and of
+    the user that access depends on, so a changed campaign or role is a miss;
+    the version changes with the data, so nothing stale is ever served and
+    nothing needs deleting (entries expire).
+    """
+    if not getattr(settings, "BLUEZONE_PROGRESS_CACHE", True):
+        return compute()
+    version = progress_version()
+    if version is None:
+        return compute()
+    campaign_fields = tuple(getattr(campaign, f.attname) for f in campaign._meta.concrete_fields)
+    user_fields = (user.pk, user.role, user.unit_id, user.is_active, user.is_superuser)
+    key = "bluezone:progress:" + hashlib.sha256(
+        repr((version, campaign_fields, user_fields, parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
 
 
 def progress_table_enabled() -> bool:

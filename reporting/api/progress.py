@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from reporting.campaigns import campaign_current
 from reporting.dashboards import AS_AT_DEADLINE, AS_AT_NOW, DashboardView, dashboard_view_parse, rows_readable
+from reporting.progress_table import progress_cached
 from reporting.selectors import province_progress
 from reporting.selectors_progress import district_table, province_projection, province_trend
 from reporting.targets import target_count
@@ -174,4 +175,11 @@ def progress_retrieve(request):
     view, errors = dashboard_view_parse(campaign=campaign, params=request.query_params)
     if view is None:
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
-    return Response(ProgressSerializer(progress_payload(view=view, user=request.user)).data)
+
+    def answer():
+        return ProgressSerializer(progress_payload(view=view, user=request.user)).data
+
+    if view.as_at is not None:
+        return Response(answer())
+    # Live figures: computed once per data version (issue 7, reporting.progress_table).
+    return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day), compute=answer))

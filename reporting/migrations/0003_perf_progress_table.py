@@ -52,6 +52,19 @@ CREATE UNLOGGED TABLE reporting_progress_pending_unit (
     PRIMARY KEY (txid, unit_id)
 );
 
+-- Changes, in the same transaction, whenever anything the progress figures are computed from changes
+-- (a captured report or unit change, a rebuild, an extension): what caches of those figures are keyed by.
+-- Never deleted (not a Django model, so test flushes leave it); a fresh random value, so a restored
+-- database can never meet a cache entry made before the restore.
+CREATE TABLE reporting_progress_version (
+    id smallint PRIMARY KEY CHECK (id = 1),
+    version text NOT NULL
+);
+INSERT INTO reporting_progress_version VALUES (1, gen_random_uuid()::text);
+
+CREATE FUNCTION reporting_progress_bump() RETURNS void
+LANGUAGE sql AS $$ UPDATE reporting_progress_version SET version = gen_random_uuid()::text $$;
+
 -- A leaf counts when it is an active ward, township or commune (rule 1).
 CREATE FUNCTION reporting_progress_member(kind text, active boolean) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$ SELECT active AND kind IN ('ward', 'township', 'commune') $$;
@@ -130,11 +143,10 @@ CREATE TRIGGER reporting_progress_capture_unit_insert_delete
 AFTER INSERT OR DELETE ON units_unit
 FOR EACH ROW EXECUTE FUNCTION reporting_progress_capture_unit();
 
+-- Any change: names and populations are shown beside the sums, so cached figures must go too.
 CREATE TRIGGER reporting_progress_capture_unit_update
 AFTER UPDATE ON units_unit
-FOR EACH ROW WHEN (
-    OLD.kind IS DISTINCT FROM NEW.kind OR OLD.active IS DISTINCT FROM NEW.active OR OLD.path IS DISTINCT FROM NEW.path
-) EXECUTE FUNCTION reporting_progress_capture_unit();
+FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*) EXECUTE FUNCTION reporting_progress_capture_unit();
 
 -- A leaf's daily figures over [first, last] from its reports; with `before`, from its reports as they
 -- were before transaction `t` (the pending rows hold the old versions of what `t` changed).
@@ -260,6 +272,7 @@ BEGIN
     PERFORM 1 FROM reporting_progressday ORDER BY unit_id, date FOR UPDATE;
     DELETE FROM reporting_progressday;
     DELETE FROM reporting_progressspan;
+    PERFORM reporting_progress_bump();
 END $$;
 
 -- Apply what the current transaction changed; a no-op when it changed nothing.
@@ -321,6 +334,8 @@ BEGIN
             END IF;
         END IF;
     END IF;
+    -- Last, after the rows: every commit takes locks in the same order.
+    PERFORM reporting_progress_bump();
     DELETE FROM reporting_progress_pending_report p WHERE p.txid = t;
     DELETE FROM reporting_progress_pending_unit p WHERE p.txid = t;
 END $$;
@@ -405,6 +420,7 @@ BEGIN
     LEFT JOIN unit_day ud ON ud.unit_id = ul.unit_id AND ud.day = g.day::date
     -- Day-major, so that one day's rows (what a dashboard reads) sit together on disk.
     ORDER BY 2, 1;
+    PERFORM reporting_progress_bump();
 END $$;
 
 -- One more day (or a few): copies of the last day's rows, then the reports already dated in the new days
@@ -438,6 +454,7 @@ BEGIN
     WHERE r.date > span.last_date AND r.date <= new_last
     ON CONFLICT DO NOTHING;
     PERFORM reporting_progress_apply();
+    PERFORM reporting_progress_bump();
 END $$;
 
 -- For reads: the days the table covers once it covers [first, last] (building or extending it when it
@@ -478,6 +495,15 @@ BEGIN
     last_date := last;
 END $$;
 
+-- For caches: this transaction's own changes applied first, then the current version; NULL while the
+-- table is not kept (no span), when changes are not being counted.
+CREATE FUNCTION reporting_progress_version() RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM reporting_progress_apply();
+    RETURN (SELECT v.version FROM reporting_progress_version v WHERE EXISTS (SELECT 1 FROM reporting_progressspan));
+END $$;
+
 ALTER TABLE reporting_progressday SET (fillfactor = 70);
 
 -- A one-row table that autovacuum never analyses: without statistics every campaign_current() joins it
@@ -492,6 +518,9 @@ DROP TRIGGER IF EXISTS reporting_progress_capture_unit_insert_delete ON units_un
 DROP TRIGGER IF EXISTS reporting_progress_capture_unit_update ON units_unit;
 DROP TABLE IF EXISTS reporting_progress_pending_report;
 DROP TABLE IF EXISTS reporting_progress_pending_unit;
+DROP FUNCTION IF EXISTS reporting_progress_version();
+DROP FUNCTION IF EXISTS reporting_progress_bump();
+DROP TABLE IF EXISTS reporting_progress_version;
 DROP FUNCTION IF EXISTS reporting_progress_ensure(date, date);
 DROP FUNCTION IF EXISTS reporting_progress_extend(date);
 DROP FUNCTION IF EXISTS reporting_progress_rebuild(date, date);
