@@ -85,6 +85,7 @@ def test_with_redis_stopped_submissions_save_fast_and_the_tick_catches_up_when_i
     log = tmp_path / "worker.log"
     worker = start_worker(broker_url=redis_server.url, queue=queue, log=log)
     producer = Celery("bz-hard-producer", broker=redis_server.url, set_as_current=False)
+    assert producer.conf.broker_url == redis_server.url
     try:
         # Beat's next tick after the outage, two days late: it closes both days.
         producer.send_task("reporting.tasks.deadline_tick", kwargs={"now": local(2020, 8, 14, 15, 0, 30).isoformat()},

@@ -42,9 +42,11 @@ def _recipients(mail_dir: Path) -> list[str]:
 
 
 @pytest.fixture
-def broker(tmp_path):
+def broker(tmp_path, monkeypatch):
     server = RedisServer(tmp_path)
     server.start()
+    # Celery prefers the CELERY_BROKER_URL variable (set by .ci/run) to any broker given in code.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     try:
         yield server
     finally:
@@ -72,6 +74,7 @@ def test_a_worker_killed_mid_tick_ends_with_each_flag_and_e_mail_once(campaign, 
     pool = "prefork" if killed == "pool child" else "solo"
     worker = start_worker(broker_url=broker.url, queue=queue, log=log, pool=pool, **worker_env)
     producer = Celery("bz-kill-producer", broker=broker.url, set_as_current=False)
+    assert producer.conf.broker_url == broker.url
     workers = [worker]
     try:
         producer.send_task("reporting.tasks.deadline_tick", kwargs={"now": TICK_AT.isoformat()}, queue=queue)
