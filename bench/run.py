@@ -1,0 +1,299 @@
+"""`make bench`: the national-scale benchmark of issue 7, end to end, on PostgreSQL.
+
+1. migrate the benchmark database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/bz_bench;
+   created when missing);
+2. 100 units: generate_dataset, then flag-job and dashboard query counts;
+3. the national tree (~11,400 units, 120 days): generate_dataset, query counts again, the flag job's
+   seconds, the national Excel workbook in a subprocess, the raw-SQL baselines;
+4. the portal under gunicorn (2 workers, DEBUG off, a fresh SECRET_KEY) on a free 127.0.0.1 port, driven by
+   bench/load.py in a separate process: /api/v1/progress/ latency, then 16 clients on the trivial
+   /api/v1/auth/whoami/ and on PUT reports (distinct units).
+
+Prints one line per figure and writes everything to bench/results/latest.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bz_bench"
+PROGRESS_REQUESTS, PROGRESS_WARMUP = 60, 10
+LOAD_SECONDS, LOAD_ROUNDS, LOAD_MAX_REQUESTS = 10, 3, 20_000
+
+TARGETS = {
+    "progress_vs_sql": ("<=", 1.0),
+    "submit_vs_trivial": (">=", 0.5),
+    "export_peak_mb": ("<=", 300),
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def environment(database_url: str, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bluezone_portal.settings",
+                "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"})
+    env.update(extra)
+    return env
+
+
+def production_env(database_url: str) -> dict[str, str]:
+    """What a deployment sets: DEBUG off, its own secret, its host; no TLS in front of 127.0.0.1."""
+    return environment(
+        database_url, DEBUG="off", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "60"),
+    )
+
+
+def manage(database_url: str, *args: str, env: dict | None = None) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, check=True,  # noqa: S603 — our own argv, no shell
+                   env=env or environment(database_url, DEBUG="on"))
+
+
+def measure(database_url: str, command: str, env: dict | None = None) -> dict:
+    out = subprocess.run([PYTHON, "bench/measure.py", command], cwd=ROOT, check=True, capture_output=True,  # noqa: S603
+                         text=True, env=env or environment(database_url, DEBUG="on"))
+    return json.loads(out.stdout)
+
+
+def database_ensure(database_url: str) -> None:
+    import psycopg2
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
+                             password=url.password, dbname="postgres")
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if cursor.fetchone() is None:
+            log(f"creating database {name}")
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_start(database_url: str, **extra: str) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    process = subprocess.Popen(  # noqa: S603 — our own argv, no shell
+        [str(Path(PYTHON).parent / "gunicorn"), "bluezone_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--timeout", "120", "--log-level", "warning"],
+        cwd=ROOT, env={**production_env(database_url), **extra},
+    )
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                if response.status in (200, 503):
+                    return process, port
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise SystemExit("gunicorn did not answer on /healthz")
+
+
+def load(job: dict) -> dict:
+    out = subprocess.run([PYTHON, "bench/load.py"], cwd=ROOT, input=json.dumps(job), capture_output=True,  # noqa: S603
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def machine() -> dict:
+    load1, load5, load15 = os.getloadavg()
+    return {"cpus": os.cpu_count(), "loadavg": [round(load1, 2), round(load5, 2), round(load15, 2)],
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def _throughput(port: int, clients: list[dict], method: str, seconds: float) -> dict:
+    return load({"mode": "throughput", "port": port, "method": method, "seconds": seconds,
+                 "max_requests": LOAD_MAX_REQUESTS, "warmup": 2, "clients": clients})
+
+
+def _summed(runs: list[dict]) -> dict:
+    """Several runs of one kind as one: completed ÷ elapsed over all of them."""
+    statuses: dict[str, int] = {}
+    for run in runs:
+        for code, count in run["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + count
+    return {"completed": sum(r["completed"] for r in runs), "elapsed": sum(r["elapsed"] for r in runs),
+            "error_count": sum(r["error_count"] for r in runs), "errors": [e for r in runs for e in r["errors"]][:20],
+            "statuses": statuses, "runs_rps": [round(r["completed"] / r["elapsed"], 1) for r in runs]}
+
+
+def http_figures(database_url: str, setup: dict) -> dict:
+    """Latency of /api/v1/progress/, then trivial and PUT throughput, alternated so that background load
+    on the machine weighs on both alike; finally the latency again with the answer cache off."""
+    clients = setup["clients"]
+    trivial_clients = [{"token": c["token"], "path": "/api/v1/auth/whoami/"} for c in clients]
+
+    def put_clients(day: str, base: int) -> list[dict]:
+        return [{"token": c["token"], "path": f"/api/v1/units/{c['unit']}/reports/{day}/",
+                 "body": {"residents_installed": base + 37 * i, "staff_installed": 10, "family_installed": 20,
+                          "note": "đo tải"}, "grow": "residents_installed"} for i, c in enumerate(clients)]
+
+    progress_job = {"mode": "latency", "token": setup["viewer_token"],
+                    "path": f"/api/v1/progress/?date={setup['progress_day']}",
+                    "requests": PROGRESS_REQUESTS, "warmup": PROGRESS_WARMUP}
+    result: dict = {}
+    process, port = gunicorn_start(database_url)
+    try:
+        log(f"gunicorn (2 workers) on 127.0.0.1:{port}")
+        result["progress"] = load({**progress_job, "port": port})
+        trivial, submit = [], []
+        for round_ in range(LOAD_ROUNDS):
+            trivial.append(_throughput(port, trivial_clients, "GET", LOAD_SECONDS))
+            submit.append(_throughput(port, put_clients(setup["put_day"], 100 + 1000 * round_), "PUT", LOAD_SECONDS))
+        result["trivial"], result["submit"] = _summed(trivial), _summed(submit)
+        # The most a single report ever costs the progress table: a correction of the campaign's first day
+        # changes every later day's carried-forward figure (informational).
+        result["submit_first_day"] = _summed([_throughput(port, put_clients(setup["first_day"], 5000), "PUT",
+                                                          LOAD_SECONDS)])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    process, port = gunicorn_start(database_url, BLUEZONE_PROGRESS_CACHE="off")
+    try:
+        log("again with the answer cache off")
+        result["progress_uncached"] = load({**progress_job, "port": port, "requests": PROGRESS_REQUESTS // 2})
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+    return result
+
+
+def main() -> None:
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    started = time.monotonic()
+    results: dict = {"database": urlparse(database_url).path.lstrip("/"), "machine_start": machine()}
+    database_ensure(database_url)
+    manage(database_url, "migrate", "--noinput", "-v", "0")
+
+    log("100 units")
+    manage(database_url, "generate_dataset", "--provinces", "1", "--districts", "7", "--communes", "91",
+           "--clear")
+    small = measure(database_url, "queries")
+
+    log("national tree")
+    generated = time.monotonic()
+    manage(database_url, "generate_dataset", "--clear")
+    results["generate_seconds"] = round(time.monotonic() - generated, 1)
+    large = measure(database_url, "queries")
+    log("national Excel workbook")
+    export = measure(database_url, "export", env=production_env(database_url))
+    log("raw SQL baselines")
+    sql = measure(database_url, "sql")
+    setup = measure(database_url, "setup")
+    results["machine_before_load"] = machine()
+    http = http_figures(database_url, setup)
+
+    errors = sum(http[k]["error_count"] for k in ("trivial", "submit", "submit_first_day", "progress",
+                                                   "progress_uncached"))
+    progress_median = statistics.median(http["progress"]["latencies"])
+    uncached_median = statistics.median(http["progress_uncached"]["latencies"])
+    sql_fastest = min(sql["lateral"]["median_seconds"], sql["distinct_on"]["median_seconds"])
+    trivial_rps = http["trivial"]["completed"] / http["trivial"]["elapsed"]
+    submit_rps = http["submit"]["completed"] / http["submit"]["elapsed"]
+    figures = {
+        "progress_vs_sql": progress_median / sql_fastest,
+        "progress_http_median_ms": progress_median * 1000,
+        "progress_uncached_vs_sql": uncached_median / sql_fastest,
+        "progress_uncached_http_median_ms": uncached_median * 1000,
+        "sql_lateral_median_ms": sql["lateral"]["median_seconds"] * 1000,
+        "sql_distinct_on_median_ms": sql["distinct_on"]["median_seconds"] * 1000,
+        "submit_vs_trivial": submit_rps / trivial_rps,
+        "submit_rps": submit_rps,
+        "trivial_rps": trivial_rps,
+        "submit_first_day_rps": http["submit_first_day"]["completed"] / http["submit_first_day"]["elapsed"],
+        "http_errors": errors,
+        "flag_job_queries_100": small["flag_job"]["queries"],
+        "flag_job_queries_11400": large["flag_job"]["queries"],
+        "flag_job_seconds_11400": large["flag_job"]["seconds"],
+        "flag_job_rerun_seconds_11400": large["flag_job"]["rerun_seconds"],
+        "export_seconds": export["seconds"],
+        "export_peak_mb": export["peak_rss_mb"],
+        "dashboard_queries_100": small["dashboard"]["overview"]["queries"],
+        "dashboard_queries_11400": large["dashboard"]["overview"]["queries"],
+        "progress_api_queries_100": small["dashboard"]["progress_api"]["queries"],
+        "progress_api_queries_11400": large["dashboard"]["progress_api"]["queries"],
+    }
+    results.update({
+        "units_small": small["units"], "units_large": large["units"], "figures": figures,
+        "sql": {"lateral": sql["lateral"]["sql"], "distinct_on": sql["distinct_on"]["sql"],
+                "lateral_explain": sql["lateral"]["explain"]},
+        "details": {"small": small, "large": large, "export": export,
+                    "http": {"trivial": http["trivial"], "submit": http["submit"],
+                             "submit_first_day": http["submit_first_day"],
+                             "progress_latencies_ms": [round(x * 1000, 2) for x in http["progress"]["latencies"]],
+                             "progress_uncached_latencies_ms": [round(x * 1000, 2)
+                                                                for x in http["progress_uncached"]["latencies"]]}},
+        "machine_end": machine(),
+        "total_seconds": round(time.monotonic() - started, 1),
+    })
+    checks = {
+        "progress_vs_sql <= 1.0": figures["progress_vs_sql"] <= 1.0,
+        "submit_vs_trivial >= 0.5": figures["submit_vs_trivial"] >= 0.5,
+        "http errors == 0": errors == 0,
+        "flag_job_queries equal": figures["flag_job_queries_100"] == figures["flag_job_queries_11400"],
+        "dashboard_queries equal": (figures["dashboard_queries_100"] == figures["dashboard_queries_11400"]
+                                    and figures["progress_api_queries_100"] == figures["progress_api_queries_11400"]),
+        "export_peak_mb <= 300": figures["export_peak_mb"] <= 300,
+    }
+    results["targets_met"] = checks
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str))
+
+    f = figures
+    lines = [
+        f"progress_vs_sql          {f['progress_vs_sql']:.3f}  (GET /api/v1/progress/ median "
+        f"{f['progress_http_median_ms']:.1f} ms over HTTP ÷ fastest raw SQL {sql_fastest * 1000:.1f} ms)",
+        f"  LATERAL     median {f['sql_lateral_median_ms']:.1f} ms:\n" + indent(sql["lateral"]["sql"]),
+        f"  DISTINCT ON median {f['sql_distinct_on_median_ms']:.1f} ms (for reference)",
+        f"  answer cache off: {f['progress_uncached_http_median_ms']:.1f} ms → {f['progress_uncached_vs_sql']:.3f}",
+        f"submit_vs_trivial        {f['submit_vs_trivial']:.3f}  (PUT {f['submit_rps']:.0f} req/s ÷ "
+        f"GET whoami {f['trivial_rps']:.0f} req/s, 16 clients, errors {errors}; "
+        f"first-day corrections {f['submit_first_day_rps']:.0f} req/s)",
+        f"flag_job_queries         {f['flag_job_queries_100']} at {small['units']} units, "
+        f"{f['flag_job_queries_11400']} at {large['units']} units",
+        f"flag_job_seconds         {f['flag_job_seconds_11400']:.2f} s at {large['units']} units "
+        f"(120 closed days at once; a re-run {f['flag_job_rerun_seconds_11400']:.2f} s)",
+        f"export_seconds           {f['export_seconds']:.1f} s (national workbook, {export['bytes']:,} bytes)",
+        f"export_peak_mb           {f['export_peak_mb']:.0f} MB peak RSS of the exporting process "
+        f"({export['rss_before_mb']:.0f} MB before)",
+        f"dashboard_queries        overview {f['dashboard_queries_100']} / {f['dashboard_queries_11400']}, "
+        f"/api/v1/progress/ {f['progress_api_queries_100']} / {f['progress_api_queries_11400']} "
+        f"(at {small['units']} / {large['units']} units)",
+        f"machine                  {results['machine_end']['cpus']} CPUs, load average "
+        f"{results['machine_before_load']['loadavg']} before the HTTP load; total {results['total_seconds']:.0f} s",
+    ]
+    print("\n".join(lines))
+    for name, ok in checks.items():
+        print(f"{'OK  ' if ok else 'MISS'} {name}")
+    print(f"→ {RESULTS.relative_to(ROOT)}")
+
+
+def indent(text: str) -> str:
+    return "\n".join("      " + line for line in text.splitlines())
+
+
+if __name__ == "__main__":
+    main()
