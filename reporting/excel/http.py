@@ -100,7 +100,10 @@ def template_response(*, user: User, params: Mapping, now: dt.datetime | None = 
     if day_errors:
         errors["date"] = day_errors
     code = (params.get("parent") or "").strip()
-    parent = Unit.objects.filter(code=code).first() if code else (user.unit or campaign.root)
+    if "\x00" in code:  # no code has one, and PostgreSQL cannot even be asked about it
+        parent = None
+    else:
+        parent = Unit.objects.filter(code=code).first() if code else (user.unit or campaign.root)
     if parent is None:
         errors["parent"] = [_("Đơn vị cấp trên (parent): không có đơn vị mã “%(code)s”.") % {"code": code[:20]}]
     if errors:
