@@ -281,7 +281,8 @@ def main() -> None:
         f"({export['rss_before_mb']:.0f} MB before)",
         f"dashboard_queries        overview {f['dashboard_queries_100']} / {f['dashboard_queries_11400']}, "
         f"/api/v1/progress/ {f['progress_api_queries_100']} / {f['progress_api_queries_11400']} "
-        f"(at {small['units']} / {large['units']} units)",
+        f"(at {small['units']} / {large['units']} units; {large['dashboard']['progress_api_cached']['queries']} "
+        f"when answered from the cache)",
         f"machine                  {results['machine_end']['cpus']} CPUs, load average "
         f"{results['machine_before_load']['loadavg']} before the HTTP load; total {results['total_seconds']:.0f} s",
     ]
