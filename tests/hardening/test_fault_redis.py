@@ -35,14 +35,20 @@ def redis_server(tmp_path, settings, monkeypatch):
     monkeypatch.setenv("CELERY_BROKER_URL", server.url)  # Celery prefers the variable to its configuration
     settings.CELERY_BROKER_URL = server.url
     settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
-    celery_app.close()
+    _forget_connections()
     celery_app.conf.broker_url = server.url
     try:
         yield server
     finally:
-        celery_app.close()
+        _forget_connections()
         celery_app.conf.broker_url = saved
         server.stop()
+
+
+def _forget_connections() -> None:
+    """Drop the app's pooled connections; the producer pool outlives app.close() and keeps its old broker."""
+    celery_app.close()
+    celery_app.amqp._producer_pool = None
 
 
 def _timed(call):
