@@ -84,3 +84,16 @@ def test_login_switches_to_english(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/dang-nhap/"})
     body = client.get("/dang-nhap/").content.decode()
     assert 'lang="en"' in body and "Log in" in body
+
+
+@pytest.mark.django_db
+def test_login_with_an_empty_username_names_the_field(client):
+    body = client.post("/dang-nhap/", {"username": "", "password": "x"}).content.decode()
+    assert 'id="id_username_error"' in body and "bắt buộc" in body
+
+
+@pytest.mark.django_db
+def test_unknown_page_is_a_vietnamese_404(client):
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
