@@ -78,7 +78,7 @@ class Unit(models.Model):
 
     class Meta:
         verbose_name = _("đơn vị")
-        verbose_name_plural = _("đơn vị")
+        verbose_name_plural = _("các đơn vị")
         ordering = ["path"]
         constraints = [
             models.CheckConstraint(condition=~Q(code=""), name="unit_code_not_empty"),
@@ -142,7 +142,7 @@ class Campaign(models.Model):
 
     class Meta:
         verbose_name = _("chiến dịch")
-        verbose_name_plural = _("chiến dịch")
+        verbose_name_plural = _("các chiến dịch")
         ordering = ["-start_date"]
         constraints = [
             models.CheckConstraint(condition=Q(target_date__gte=models.F("start_date")), name="campaign_dates_ordered"),
@@ -187,7 +187,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("tài khoản")
-        verbose_name_plural = _("tài khoản")
+        verbose_name_plural = _("các tài khoản")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(role="reporter") | Q(unit__isnull=False), name="reporter_has_unit",
