@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
-from units.models import Campaign
+from units.models import Campaign, Unit
 
 from . import deadlines
 
@@ -105,16 +105,37 @@ def progress_covers(*, campaign: Campaign, days: Iterable[dt.date]) -> bool:
     return span is not None and all(span[0] <= day <= span[1] for day in days)
 
 
-def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow]:
-    """(unit id, day) → its row, in one query; a unit with no active leaf has none (read it as EMPTY)."""
-    # Two array parameters rather than an IN list of hundreds of ids: the statement stays small and cheap to build.
+def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow] | None:
+    """(unit id, day) → its row (a unit with no active leaf has none: read it as EMPTY), in one query.
+
+    None when the table does not cover the days after all: the span is checked
+    in the same statement, so a rebuild committed since progress_span() cannot
+    pass for all-zero figures. Two array parameters rather than an IN list of
+    hundreds of ids keep the statement small and cheap to build.
+    """
+    days = list(days)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT unit_id, date, residents_installed, leaves, reported_leaves, on_time_leaves"
-            " FROM reporting_progressday WHERE unit_id = ANY(%s) AND date = ANY(%s)",
-            [list(unit_ids), list(days)],
+            "SELECT d.unit_id, d.date, d.residents_installed, d.leaves, d.reported_leaves, d.on_time_leaves"
+            " FROM reporting_progressspan s LEFT JOIN reporting_progressday d"
+            " ON d.unit_id = ANY(%s) AND d.date = ANY(%s)"
+            " WHERE s.first_date <= %s AND s.last_date >= %s",
+            [list(unit_ids), days, min(days), max(days)],
         )
-        return {(unit_id, day): ProgressRow(*figures) for unit_id, day, *figures in cursor.fetchall()}
+        found = cursor.fetchall()
+    if not found:
+        return None
+    return {(unit_id, day): ProgressRow(*figures) for unit_id, day, *figures in found if unit_id is not None}
+
+
+def progress_rows_kept(
+    *, campaign: Campaign, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
+) -> dict[tuple[int, dt.date], ProgressRow] | None:
+    """The rows, when the table keeps `root`'s figures for `days`; None: compute them from the reports."""
+    days = list(days)
+    if root.is_leaf_territory or not progress_covers(campaign=campaign, days=days):
+        return None
+    return progress_rows(unit_ids=unit_ids, days=days)
 
 
 def progress_lock_unit(*, unit_id: int) -> None:

@@ -17,7 +17,7 @@ from units.models import Campaign, Unit
 
 from . import targets
 from .models import DailyReport, ReportRevision
-from .progress_table import EMPTY, progress_covers, progress_rows
+from .progress_table import EMPTY, progress_rows_kept
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,10 @@ def territory_figures(
 ) -> tuple[TerritoryFigures, list[TerritoryFigures]]:
     """`root` and its active district-level units, each summed from all the active leaves below it."""
     districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
-    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=[day]):
-        total, by_path = _figures_maintained(root=root, districts=districts, day=day)
+    rows = None if as_at is not None else progress_rows_kept(
+        campaign=campaign, root=root, unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
+    if rows is not None:
+        total, by_path = _figures_maintained(root=root, districts=districts, day=day, rows=rows)
     else:
         total, by_path = _figures_from_reports(root=root, districts=districts, day=day, as_at=as_at)
     trajectory = campaign_trajectory(campaign=campaign, day=day)
@@ -117,10 +119,9 @@ def territory_figures(
 
 
 def _figures_maintained(
-    *, root: Unit, districts: list[Unit], day: dt.date
+    *, root: Unit, districts: list[Unit], day: dt.date, rows: dict,
 ) -> tuple[TerritoryFigures, dict[str, TerritoryFigures]]:
     """From the progress table: one row per territory instead of every leaf's reports."""
-    rows = progress_rows(unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
 
     def figures(unit: Unit) -> TerritoryFigures:
         row = rows.get((unit.pk, day), EMPTY)

@@ -18,7 +18,7 @@ from units.models import LEAF_KINDS, Campaign, Unit
 
 from . import targets
 from .models import DailyReport, ReportRevision
-from .progress_table import EMPTY, progress_covers, progress_rows
+from .progress_table import EMPTY, progress_rows_kept
 from .selectors import (
     ProvinceProgress,
     TerritoryFigures,
@@ -81,10 +81,10 @@ def _on_time_leaves(*, campaign: Campaign, root: Unit, day: dt.date) -> dict[str
     Whether a report is on time is fixed at its first submission, so this is
     the same with or without an `as_at` snapshot.
     """
-    if not root.is_leaf_territory and progress_covers(campaign=campaign, days=[day]):
-        districts = dict(Unit.objects.subtree(root).districts().filter(active=True).values_list("pk", "path"))
-        rows = progress_rows(unit_ids=districts, days=[day])
-        return {path: rows.get((pk, day), EMPTY).on_time_leaves for pk, path in districts.items()}
+    districts = dict(Unit.objects.subtree(root).districts().filter(active=True).values_list("pk", "path"))
+    kept = progress_rows_kept(campaign=campaign, root=root, unit_ids=districts, days=[day])
+    if kept is not None:
+        return {path: kept.get((pk, day), EMPTY).on_time_leaves for pk, path in districts.items()}
     rows = (
         DailyReport.objects.filter(unit__path__startswith=root.path, unit__kind__in=LEAF_KINDS,
                                    unit__active=True, date=day, on_time=True)
@@ -122,8 +122,9 @@ def _before_and_on_time(
     """Each district's installs the day before (by id) and its on-time leaves on `day` (by path)."""
     yesterday = _previous_day(day)
     root = campaign.root
-    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=[yesterday, day]):
-        rows = progress_rows(unit_ids=[d.pk for d in districts], days=[yesterday, day])
+    rows = None if as_at is not None else progress_rows_kept(
+        campaign=campaign, root=root, unit_ids=[d.pk for d in districts], days=[yesterday, day])
+    if rows is not None:
         return ({d.pk: rows.get((d.pk, yesterday), EMPTY).residents_installed for d in districts},
                 {d.path: rows.get((d.pk, day), EMPTY).on_time_leaves for d in districts})
     _, figures = territory_figures(campaign=campaign, root=root, day=yesterday, as_at=as_at)
@@ -233,8 +234,9 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
     if not days:
         return []
     root = campaign.root
-    if as_at is None and not root.is_leaf_territory and progress_covers(campaign=campaign, days=days):
-        rows = progress_rows(unit_ids=[root.pk], days=days)
+    rows = None if as_at is not None else progress_rows_kept(campaign=campaign, root=root, unit_ids=[root.pk],
+                                                               days=days)
+    if rows is not None:
         reported = {day: rows.get((root.pk, day), EMPTY).residents_installed for day in days}
     else:
         reported = _reported_by_day(root=root, days=days, as_at=as_at)

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 
 from reporting.models import DailyReport, ProgressDay, ProgressSpan, ReportRevision
-from reporting.progress_table import progress_span, progress_table_rebuild
+from reporting.progress_table import progress_rows, progress_span, progress_table_forget, progress_table_rebuild
 from reporting.selectors import territory_figures
 from reporting.selectors_progress import district_table, province_trend
 from reporting.services import ReportRefused, report_submit
@@ -353,6 +353,18 @@ def test_a_transaction_reads_its_own_saves_before_it_commits(writer):
         _submit(writer, leaf, dt.date(2020, 8, 14) + dt.timedelta(days=i % 5), rng)
         assert_selectors_agree(campaign, [dt.date(2020, 8, 16)])
     assert_table_is_rule_one()
+
+
+@pytest.mark.django_db
+def test_rows_are_refused_when_the_table_no_longer_covers_the_days(writer):
+    """The span is checked in the same statement as the rows: a table dropped meanwhile is not read as zeros."""
+    campaign = _campaign()
+    province = Unit.objects.get(code="93")
+    assert progress_span(campaign=campaign) is not None
+    assert progress_rows(unit_ids=[province.pk], days=[START])[(province.pk, START)].leaves == 75
+    assert progress_rows(unit_ids=[province.pk], days=[END + dt.timedelta(days=1)]) is None
+    progress_table_forget()
+    assert progress_rows(unit_ids=[province.pk], days=[START]) is None
 
 
 @pytest.mark.django_db
