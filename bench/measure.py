@@ -116,6 +116,8 @@ def setup() -> dict:
         "put_day": campaign.target_date.isoformat(),
         # The first day: a correction there changes every later day's carried-forward figure.
         "first_day": campaign.start_date.isoformat(),
+        "span_first": (campaign.start_date - dt.timedelta(days=1)).isoformat(),
+        "span_last": campaign.target_date.isoformat(),
         "units": Unit.objects.count(),
     }
 

@@ -88,6 +88,17 @@ def database_ensure(database_url: str) -> None:
     admin.close()
 
 
+def sql_run(database_url: str, sql: str, params: list | None = None) -> None:
+    import psycopg2
+
+    url = urlparse(database_url)
+    connection = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
+                                  password=url.password, dbname=url.path.lstrip("/"))
+    with connection, connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    connection.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -141,8 +152,8 @@ def _summed(runs: list[dict]) -> dict:
 
 
 def http_figures(database_url: str, setup: dict) -> dict:
-    """Latency of /api/v1/progress/, then trivial and PUT throughput, alternated so that background load
-    on the machine weighs on both alike; finally the latency again with the answer cache off."""
+    """Latency of /api/v1/progress/ with the answer cache off, then on; then trivial and PUT throughput,
+    alternated so that background load on the machine weighs on both alike."""
     clients = setup["clients"]
     trivial_clients = [{"token": c["token"], "path": "/api/v1/auth/whoami/"} for c in clients]
 
@@ -155,6 +166,13 @@ def http_figures(database_url: str, setup: dict) -> dict:
                     "path": f"/api/v1/progress/?date={setup['progress_day']}",
                     "requests": PROGRESS_REQUESTS, "warmup": PROGRESS_WARMUP}
     result: dict = {}
+    process, port = gunicorn_start(database_url, BLUEZONE_PROGRESS_CACHE="off")
+    try:
+        log(f"gunicorn (2 workers, answer cache off) on 127.0.0.1:{port}")
+        result["progress_uncached"] = load({**progress_job, "port": port, "requests": PROGRESS_REQUESTS // 2})
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
     process, port = gunicorn_start(database_url)
     try:
         log(f"gunicorn (2 workers) on 127.0.0.1:{port}")
@@ -168,13 +186,13 @@ def http_figures(database_url: str, setup: dict) -> dict:
         # changes every later day's carried-forward figure (informational).
         result["submit_first_day"] = _summed([_throughput(port, put_clients(setup["first_day"], 5000), "PUT",
                                                           LOAD_SECONDS)])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    process, port = gunicorn_start(database_url, BLUEZONE_PROGRESS_CACHE="off")
-    try:
-        log("again with the answer cache off")
-        result["progress_uncached"] = load({**progress_job, "port": port, "requests": PROGRESS_REQUESTS // 2})
+        # What keeping the progress table costs a save: the same rounds with the table dropped (no trigger
+        # work then), after which the next read builds it again (informational).
+        sql_run(database_url, "SELECT reporting_progress_forget()")
+        result["trivial_no_table"] = _summed([_throughput(port, trivial_clients, "GET", LOAD_SECONDS)])
+        result["submit_no_table"] = _summed([_throughput(port, put_clients(setup["put_day"], 7000), "PUT",
+                                                         LOAD_SECONDS)])
+        sql_run(database_url, "SELECT reporting_progress_rebuild(%s, %s)", [setup["span_first"], setup["span_last"]])
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -206,8 +224,8 @@ def main() -> None:
     results["machine_before_load"] = machine()
     http = http_figures(database_url, setup)
 
-    errors = sum(http[k]["error_count"] for k in ("trivial", "submit", "submit_first_day", "progress",
-                                                   "progress_uncached"))
+    errors = sum(http[k]["error_count"] for k in ("trivial", "submit", "submit_first_day", "trivial_no_table",
+                                                   "submit_no_table", "progress", "progress_uncached"))
     progress_median = statistics.median(http["progress"]["latencies"])
     uncached_median = statistics.median(http["progress_uncached"]["latencies"])
     sql_fastest = min(sql["lateral"]["median_seconds"], sql["distinct_on"]["median_seconds"])
@@ -224,6 +242,9 @@ def main() -> None:
         "submit_rps": submit_rps,
         "trivial_rps": trivial_rps,
         "submit_first_day_rps": http["submit_first_day"]["completed"] / http["submit_first_day"]["elapsed"],
+        "submit_vs_trivial_without_progress_table": (
+            (http["submit_no_table"]["completed"] / http["submit_no_table"]["elapsed"])
+            / (http["trivial_no_table"]["completed"] / http["trivial_no_table"]["elapsed"])),
         "http_errors": errors,
         "flag_job_queries_100": small["flag_job"]["queries"],
         "flag_job_queries_11400": large["flag_job"]["queries"],
@@ -243,6 +264,7 @@ def main() -> None:
         "details": {"small": small, "large": large, "export": export,
                     "http": {"trivial": http["trivial"], "submit": http["submit"],
                              "submit_first_day": http["submit_first_day"],
+                             "trivial_no_table": http["trivial_no_table"], "submit_no_table": http["submit_no_table"],
                              "progress_latencies_ms": [round(x * 1000, 2) for x in http["progress"]["latencies"]],
                              "progress_uncached_latencies_ms": [round(x * 1000, 2)
                                                                 for x in http["progress_uncached"]["latencies"]]}},
@@ -272,6 +294,7 @@ def main() -> None:
         f"submit_vs_trivial        {f['submit_vs_trivial']:.3f}  (PUT {f['submit_rps']:.0f} req/s ÷ "
         f"GET whoami {f['trivial_rps']:.0f} req/s, 16 clients, errors {errors}; "
         f"first-day corrections {f['submit_first_day_rps']:.0f} req/s)",
+        f"  without the progress table (no trigger work): {f['submit_vs_trivial_without_progress_table']:.3f}",
         f"flag_job_queries         {f['flag_job_queries_100']} at {small['units']} units, "
         f"{f['flag_job_queries_11400']} at {large['units']} units",
         f"flag_job_seconds         {f['flag_job_seconds_11400']:.2f} s at {large['units']} units "
