@@ -7,10 +7,8 @@ from reporting.selectors*. Nothing here decides a rule.
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import math
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,6 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from units.access import unit_writable_by, units_readable_by, units_writable_by
+from units.client import client_ip
 from units.models import Campaign, Role, Unit
 
 from . import deadlines
@@ -53,23 +52,6 @@ def status_labels() -> dict[str, str]:
         NOT_YET: _("Chưa báo cáo"),
         EXCUSED: _("Được miễn"),
     }
-
-
-def client_ip(request: HttpRequest) -> str | None:
-    """The submitter's address; X-Forwarded-For only counts behind our own TLS proxy."""
-    candidates = []
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            # The last hop is the one our proxy appended; earlier ones are client-supplied.
-            candidates.append(forwarded.split(",")[-1].strip())
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    return None
 
 
 def _open_days(*, campaign: Campaign, today: dt.date) -> list[dt.date]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_ipv46_address
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -23,6 +21,7 @@ from rest_framework.response import Response
 from reporting.models import VALUE_FIELDS, Channel, DailyReport
 from reporting.services import ReportForbidden, ReportRefused, report_submit
 from units.access import unit_writable_by, units_readable_by
+from units.client import client_ip
 
 from .parsers import PortalJSONParser
 from .serializers import (
@@ -55,15 +54,6 @@ def _bad_date() -> Response:
 
 def _not_found() -> Response:
     return Response({"detail": _("Không tìm thấy.")}, status=status.HTTP_404_NOT_FOUND)
-
-
-def _client_ip(request) -> str | None:
-    address = request.META.get("REMOTE_ADDR") or ""
-    try:
-        validate_ipv46_address(address)
-    except DjangoValidationError:
-        return None
-    return address
 
 
 def _refusal_body(errors: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -150,7 +140,7 @@ def _report_put(request, *, code: str, date: str) -> Response:
     try:
         saved = report_submit(
             user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
-            ip_address=_client_ip(request), late_reason=body.validated_data.get("late_reason"),
+            ip_address=client_ip(request), late_reason=body.validated_data.get("late_reason"),
         )
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)

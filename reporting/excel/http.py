@@ -11,13 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_ipv46_address
 from django.http import FileResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.access import unit_readable_by
+from units.client import client_ip
 from units.models import Campaign, Unit, User
 
 from ..campaigns import campaign_current, campaign_deadline_at, campaign_default_day
@@ -142,15 +141,6 @@ def request_too_large(content_length: str | None) -> Refusal | None:
         return Refusal(400, {"errors": [{"row": None, "column": None, "field": "file",
                                          "message": too_large_message(length)}]})
     return None
-
-
-def client_ip(request) -> str | None:
-    address = request.META.get("REMOTE_ADDR") or ""
-    try:
-        validate_ipv46_address(address)
-    except DjangoValidationError:
-        return None
-    return address
 
 
 def import_upload(*, request, upload, raw_date: str | None) -> tuple[int, dict]:
