@@ -5,7 +5,6 @@ BIN := $(VENV)/bin
 PYTHON := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= bluezone_portal.settings
 
 .PHONY: run test install assets migrate demo lint check-migrations bench clean messages
 
@@ -40,7 +39,7 @@ run: demo
 	DEBUG=on $(PYTHON) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: install
-	$(BIN)/pytest
+	$(BIN)/pytest --ds=bluezone_portal.settings_test
 
 lint: install
 	$(BIN)/ruff check .
