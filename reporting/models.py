@@ -57,7 +57,7 @@ class DailyReport(models.Model):
 
     class Meta:
         verbose_name = _("báo cáo ngày")
-        verbose_name_plural = _("báo cáo ngày")
+        verbose_name_plural = _("các báo cáo ngày")
         ordering = ["-date", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "date"], name="dailyreport_one_per_unit_and_day"),
@@ -129,7 +129,7 @@ class MissedDeadline(models.Model):
 
     class Meta:
         verbose_name = _("trễ hạn báo cáo")
-        verbose_name_plural = _("trễ hạn báo cáo")
+        verbose_name_plural = _("các lần trễ hạn báo cáo")
         ordering = ["-date", "unit__path"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "date"], name="missed_once_per_unit_and_day"),
