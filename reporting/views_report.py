@@ -78,6 +78,19 @@ def _parse_day(raw: str | None, *, campaign: Campaign, open_days: list[dt.date])
     return day, None
 
 
+def _chosen_day(
+    request: HttpRequest, *, campaign: Campaign, now: dt.datetime, title: str,
+) -> HttpResponse | tuple[list[dt.date], dt.date, str | None]:
+    """The campaign days open for writing and the one this request asks for (POST date, or ?ngay=)."""
+    open_days = _open_days(campaign=campaign, today=campaign_today(campaign=campaign, now=now))
+    if not open_days:
+        return _no_campaign(request, title=title, message=_("Chiến dịch bắt đầu ngày %(date)s; chưa có ngày nào để báo cáo.")
+                            % {"date": campaign.start_date.strftime("%d/%m/%Y")})
+    raw = request.POST.get("date") if request.method == "POST" else request.GET.get("ngay")
+    day, day_error = _parse_day(raw, campaign=campaign, open_days=open_days)
+    return open_days, day, day_error
+
+
 def deadline_message(*, campaign: Campaign, day: dt.date, now: dt.datetime) -> tuple[str, bool]:
     """Vietnamese time left to `day`'s deadline, and whether a first submission now is late."""
     hhmm = campaign.deadline.strftime("%H:%M")
@@ -127,14 +140,11 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
     if campaign is None:
         return _no_campaign(request, title=title, message=_("Chưa có chiến dịch nào."))
     now = timezone.now()
-    open_days = _open_days(campaign=campaign, today=campaign_today(campaign=campaign, now=now))
-    if not open_days:
-        return _no_campaign(request, title=title, message=_("Chiến dịch bắt đầu ngày %(date)s; chưa có ngày nào để báo cáo.")
-                            % {"date": campaign.start_date.strftime("%d/%m/%Y")})
-
+    chosen = _chosen_day(request, campaign=campaign, now=now, title=title)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    open_days, day, day_error = chosen
     posted = request.method == "POST"
-    day, day_error = _parse_day(request.POST.get("date") if posted else request.GET.get("ngay"),
-                                campaign=campaign, open_days=open_days)
     state = report_form_state(unit=unit, day=day)
     time_text, past_deadline = deadline_message(campaign=campaign, day=day, now=now)
     # Timeliness is fixed by the first submission; only a report that is (or will be) late gets a reason.
@@ -272,14 +282,11 @@ def official_figure(request: HttpRequest) -> HttpResponse:
     if not unit_writable_by(user=request.user, unit=root):
         raise PermissionDenied(_("Chỉ cán bộ Sở Thông tin và Truyền thông nhập số liệu chính thức."))
     now = timezone.now()
-    open_days = _open_days(campaign=campaign, today=campaign_today(campaign=campaign, now=now))
-    if not open_days:
-        return _no_campaign(request, title=title, message=_("Chiến dịch bắt đầu ngày %(date)s.")
-                            % {"date": campaign.start_date.strftime("%d/%m/%Y")})
-
+    chosen = _chosen_day(request, campaign=campaign, now=now, title=title)
+    if isinstance(chosen, HttpResponse):
+        return chosen
+    open_days, day, day_error = chosen
     posted = request.method == "POST"
-    day, day_error = _parse_day(request.POST.get("date") if posted else request.GET.get("ngay"),
-                                campaign=campaign, open_days=open_days)
     if posted:
         form = OfficialFigureForm(request.POST)
         if form.is_valid():
