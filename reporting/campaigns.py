@@ -12,8 +12,8 @@ from . import deadlines
 
 
 def campaign_current() -> Campaign | None:
-    """The most recent campaign (a later campaign is a new row)."""
-    return Campaign.objects.select_related("root").order_by("-start_date").first()
+    """The most recent campaign (a later campaign is a new row; the later row wins a tie)."""
+    return Campaign.objects.select_related("root").order_by("-start_date", "-pk").first()
 
 
 def campaign_today(*, campaign: Campaign, now: dt.datetime | None = None) -> dt.date:

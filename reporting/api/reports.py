@@ -19,8 +19,9 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from reporting.models import VALUE_FIELDS, Channel, DailyReport
+from reporting.selectors_submit import submit_context_by_code
 from reporting.services import ReportForbidden, ReportRefused, report_submit
-from units.access import unit_writable_by, units_readable_by
+from units.access import unit_readable_by, unit_writable_by, units_readable_by
 from units.client import client_ip
 
 from .parsers import PortalJSONParser
@@ -123,15 +124,17 @@ def _report_retrieve(request, *, code: str, date: str) -> Response:
 
 
 def _report_put(request, *, code: str, date: str) -> Response:
-    unit = unit_readable(user=request.user, code=code)
-    if unit is None:
+    day = _parse_day(date)
+    # The unit, the campaign and the previous report in one query: the save path is measured (issue 7).
+    context = submit_context_by_code(code=code, day=day)
+    if context is None or not unit_readable_by(user=request.user, unit=context.unit):
         return _not_found()
+    unit = context.unit
     if not unit_writable_by(user=request.user, unit=unit):
         return Response(
             {"detail": _("Bạn không có quyền báo cáo cho %(unit)s.") % {"unit": unit.name}},
             status=status.HTTP_403_FORBIDDEN,
         )
-    day = _parse_day(date)
     if day is None:
         return _bad_date()
     body = ReportInputSerializer(data=request.data)
@@ -140,7 +143,7 @@ def _report_put(request, *, code: str, date: str) -> Response:
     try:
         saved = report_submit(
             user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
-            ip_address=client_ip(request), late_reason=body.validated_data.get("late_reason"),
+            ip_address=client_ip(request), late_reason=body.validated_data.get("late_reason"), context=context,
         )
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)

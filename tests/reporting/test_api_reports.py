@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reporting.models import DailyReport, ReportRevision
 from tests.conftest import local
@@ -72,6 +74,17 @@ def test_put_replaces_the_whole_report(lan):
     assert (body["residents_installed"], body["staff_installed"], body["note"]) == (900, None, "")
     revision = ReportRevision.objects.get(number=2)
     assert revision.previous["residents_installed"] == 800 and revision.previous["staff_installed"] == 12
+
+
+@pytest.mark.postgres
+def test_a_put_costs_three_queries_whether_it_creates_or_replaces(lan):
+    client = client_for(lan)
+    for body in (BODY, {**BODY, "residents_installed": 790}):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.put(report_url("31318", DAY), body, format="json")
+        assert response.status_code in (200, 201)
+        # The token with its user, the unit with the campaign and the previous report, the save.
+        assert len(queries) == 3, [q["sql"][:60] for q in queries]
 
 
 def test_get_answers_the_stored_report(lan):

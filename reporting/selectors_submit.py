@@ -1,0 +1,100 @@
+"""What a save must read before it writes, in one statement.
+
+A report save needs the unit, the current campaign (dates, deadline, zone)
+and the unit's latest report before the day (for the "count went down"
+warning). Three ORM queries cost more than the write itself (issue 7), so
+they are one portable SQL statement here, its column lists taken from the
+models and its values converted by the fields themselves, as the ORM would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Model
+
+from units.models import Campaign, Unit
+
+from .models import COUNT_FIELDS, DailyReport
+
+UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+
+
+@dataclass(frozen=True)
+class SubmitContext:
+    unit: Unit
+    campaign: Campaign | None
+    # The unit's latest report dated before the day (only its date and counts are loaded).
+    previous: DailyReport | None
+
+
+_PARTS = (
+    ("u", Unit, Unit._meta.concrete_fields),
+    ("c", Campaign, Campaign._meta.concrete_fields),
+    ("r", DailyReport, [DailyReport._meta.get_field(name) for name in ("id", "date", *COUNT_FIELDS)]),
+)
+
+
+@functools.cache
+def _sql(vendor: str, key: str) -> str:
+    qn = connection.ops.quote_name
+    columns = ", ".join(f"{alias}.{qn(f.column)}" for alias, _model, fields in _PARTS for f in fields)
+    # Same choice as campaigns.campaign_current(): the latest start, then the latest row. Names come from
+    # the models' metadata; every value is a parameter.
+    return (
+        f"SELECT {columns} FROM {qn(Unit._meta.db_table)} u"  # noqa: S608
+        f" LEFT JOIN {qn(Campaign._meta.db_table)} c ON c.id = ("
+        f"SELECT id FROM {qn(Campaign._meta.db_table)} ORDER BY start_date DESC, id DESC LIMIT 1)"
+        f" LEFT JOIN {qn(DailyReport._meta.db_table)} r ON r.id = ("
+        f"SELECT id FROM {qn(DailyReport._meta.db_table)} p WHERE p.unit_id = u.id AND p.date < %s"
+        f" ORDER BY p.date DESC LIMIT 1)"
+        f" WHERE u.{qn(key)} = %s"
+    )
+
+
+def _instance(model: type[Model], alias: str, fields, values: list) -> Model | None:
+    if values[0] is None:  # the primary key: no row joined
+        return None
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        col = field.get_col(alias)
+        for converter in [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]:
+            value = converter(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+def _context(key: str, value, day: dt.date | None) -> SubmitContext | None:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(connection.vendor, key), [day, value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for alias, model, fields in _PARTS:
+        instances.append(_instance(model, alias, fields, list(row[start:start + len(fields)])))
+        start += len(fields)
+    unit, campaign, previous = instances
+    return SubmitContext(unit=unit, campaign=campaign, previous=previous)
+
+
+def submit_context(*, unit: Unit, day: dt.date) -> SubmitContext:
+    """The campaign and `unit`'s previous report for a save of `day`."""
+    context = _context("id", unit.pk, day)
+    if context is None:
+        raise Unit.DoesNotExist(unit.pk)
+    return SubmitContext(unit=unit, campaign=context.campaign, previous=context.previous)
+
+
+def submit_context_by_code(*, code: str, day: dt.date | None) -> SubmitContext | None:
+    """The same for the unit with `code`; None when no unit has it. No scope check: callers ask units.access.
+
+    Codes no unit can have (too long, NUL bytes) are not sent to the database.
+    Without a day there is no previous report.
+    """
+    if not code or len(code) > UNIT_CODE_MAX_LENGTH or "\x00" in code:
+        return None
+    return _context("code", code, day)
