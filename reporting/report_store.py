@@ -62,10 +62,12 @@ def report_write_function(
 ) -> ReportSaved:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM reporting_report_save(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT * FROM reporting_report_save(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [campaign.pk, unit.pk, day, user.pk, channel, ip_address, now,
              _on_time(campaign=campaign, day=day, now=now), *(cleaned.get(name) for name in VALUE_FIELDS),
-             None if keep_late_reason else cleaned["late_reason"], json.dumps(warnings)],
+             None if keep_late_reason else cleaned["late_reason"], json.dumps(warnings),
+             # Its own transaction: it may update the progress table itself (migration 0006).
+             not connection.in_atomic_block],
         )
         (report_id, created, revision_id, number, campaign_id, first_submitted_at, first_submitted_by_id,
          on_time, late_reason, previous) = cursor.fetchone()

@@ -14,7 +14,6 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Model
 
 from units.models import Campaign, Unit
 
@@ -55,16 +54,17 @@ def _sql(vendor: str, key: str) -> str:
     )
 
 
-def _instance(model: type[Model], alias: str, fields, values: list) -> Model | None:
-    if values[0] is None:  # the primary key: no row joined
-        return None
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        col = field.get_col(alias)
-        for converter in [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]:
-            value = converter(value, col, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+@functools.cache
+def _converters(vendor: str) -> list[tuple]:
+    """Per part: its model, field names, and each column's expression with the converters the ORM applies."""
+    plan = []
+    for alias, model, fields in _PARTS:
+        columns = []
+        for field in fields:
+            col = field.get_col(alias)
+            columns.append((col, [*connection.ops.get_db_converters(col), *field.get_db_converters(connection)]))
+        plan.append((model, [f.attname for f in fields], columns))
+    return plan
 
 
 def _context(key: str, value, day: dt.date | None) -> SubmitContext | None:
@@ -74,9 +74,18 @@ def _context(key: str, value, day: dt.date | None) -> SubmitContext | None:
     if row is None:
         return None
     instances, start = [], 0
-    for alias, model, fields in _PARTS:
-        instances.append(_instance(model, alias, fields, list(row[start:start + len(fields)])))
-        start += len(fields)
+    for model, names, columns in _converters(connection.vendor):
+        values = row[start:start + len(names)]
+        start += len(names)
+        if values[0] is None:  # the primary key: no row joined
+            instances.append(None)
+            continue
+        converted = []
+        for (col, converters), value in zip(columns, values, strict=True):
+            for converter in converters:
+                value = converter(value, col, connection)
+            converted.append(value)
+        instances.append(model.from_db(connection.alias, names, converted))
     unit, campaign, previous = instances
     return SubmitContext(unit=unit, campaign=campaign, previous=previous)
 

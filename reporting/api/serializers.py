@@ -6,6 +6,8 @@ is decided by reporting.validation (through report_submit), never here.
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
-from reporting.models import DailyReport
+from reporting.models import Channel
 from reporting.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
 from units.models import Unit, UnitKind
 
@@ -27,6 +29,7 @@ def _interpolate(template, **values) -> str:
 # Messages are built at import time but must follow the request's language.
 _lazy = lazy(_interpolate, str)
 _label = lazy(field_label, str)
+_unit_code_label = lazy(lambda: str(Unit._meta.get_field("code").verbose_name).capitalize(), str)()
 
 
 def _text_errors(label) -> dict:
@@ -175,19 +178,47 @@ class ReportWarningSerializer(serializers.Serializer):
     message = serializers.CharField()
 
 
-class ReportSerializer(serializers.ModelSerializer):
-    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+def _count_output(name: str) -> serializers.IntegerField:
+    return serializers.IntegerField(read_only=True, allow_null=True, min_value=0, label=_label(name))
+
+
+# Fields spelled out rather than derived from the model; they describe the answer (OpenAPI) and format
+# it, but through class-level copies: a serializer copies its declared fields for every instance, which
+# with the nested warnings was a fifth of a PUT's own work (issue 7). tests/reporting/test_api_reports.py
+# checks the answer against DRF's own field-by-field representation.
+class ReportSerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit.code", read_only=True, label=_unit_code_label)
+    date = serializers.DateField(read_only=True, label=_label("date"))
+    residents_installed = _count_output("residents_installed")
+    staff_installed = _count_output("staff_installed")
+    family_installed = _count_output("family_installed")
+    assisted_installs = _count_output("assisted_installs")
+    note = serializers.CharField(read_only=True, label=_label("note"))
+    late_reason = serializers.CharField(read_only=True, label=_label("late_reason"))
+    on_time = serializers.BooleanField(read_only=True, label=_label("on_time"))
     submitted_at = serializers.DateTimeField(source="first_submitted_at", read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True, label=_label("updated_at"))
     revision = serializers.IntegerField(source="revision_count", read_only=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True, label=_label("channel"))
     warnings = ReportWarningSerializer(many=True, read_only=True)
 
-    class Meta:
-        model = DailyReport
-        fields = [
-            "unit", "date", "residents_installed", "staff_installed", "family_installed", "assisted_installs",
-            "note", "late_reason", "on_time", "submitted_at", "updated_at", "revision", "channel", "warnings",
-        ]
-        read_only_fields = fields
+    def to_representation(self, instance) -> dict:
+        return {
+            name: (None if value is None else field.to_representation(value))
+            for name, field, value in (
+                (name, field, attrgetter(field.source)(instance)) for name, field in _REPORT_OUTPUT
+            )
+        } | {"warnings": [
+            {name: field.to_representation(warning[name]) for name, field in _WARNING_OUTPUT}
+            for warning in instance.warnings
+        ]}
+
+
+# Bound once to a throwaway parent, as a serializer binds its copies; formats exactly as they do.
+_REPORT_OUTPUT = [
+    (name, field) for name, field in ReportSerializer().fields.items() if name != "warnings"
+]
+_WARNING_OUTPUT = list(ReportWarningSerializer().fields.items())
 
 
 class ReportListQuerySerializer(serializers.Serializer):

@@ -8,7 +8,9 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.serializers import Serializer
 
+from reporting.api.serializers import ReportSerializer
 from reporting.models import DailyReport, ReportRevision
 from tests.conftest import local
 from tests.reporting.api_support import client_for, report_url
@@ -85,6 +87,19 @@ def test_a_put_costs_three_queries_whether_it_creates_or_replaces(lan):
         assert response.status_code in (200, 201)
         # The token with its user, the unit with the campaign and the previous report, the save.
         assert len(queries) == 3, [q["sql"][:60] for q in queries]
+
+
+def test_the_answer_is_what_drf_would_represent_field_by_field(lan, minh, campaign_afternoon):
+    put(lan, "31318", BODY, day="2020-08-19")
+    put(lan, "31318", {"residents_installed": 700, "note": ""}, day=DAY)  # lower: a warning
+    put(minh, "31333", {"staff_installed": 3}, day=DAY)
+    put(minh, "930", STAFF_ONLY, day=DAY)
+    reports = list(DailyReport.objects.select_related("unit"))
+    assert len(reports) == 4 and any(report.warnings for report in reports)
+    for report in reports:
+        serializer = ReportSerializer(report)
+        assert serializer.data == Serializer.to_representation(serializer, report)
+        assert list(serializer.data) == list(serializer.fields)
 
 
 def test_get_answers_the_stored_report(lan):
