@@ -39,7 +39,7 @@ from units.models import Campaign, Unit
 
 from . import deadlines
 from .campaigns import campaign_current
-from .models import DailyReport, MissedDeadline
+from .models import ClosedDay, DailyReport, MissedDeadline
 
 logger = logging.getLogger(__name__)
 
@@ -111,12 +111,19 @@ def days_to_close(*, campaign: Campaign, now: dt.datetime, day: dt.date | None =
 
 def missed_deadlines_flag(
     *, now: dt.datetime | None = None, campaign: Campaign | None = None, day: dt.date | None = None,
+    recheck: bool = False,
 ) -> FlagRun:
-    """Flag every closed campaign day (or only `day`) and escalate repeat offenders.
+    """Flag the campaign days whose deadline has passed and escalate repeat offenders.
 
-    A constant number of queries whatever the number of units and days: one
-    INSERT ... SELECT for all flags, one read of the campaign's flags for the
-    runs, one UPDATE for the escalations.
+    Each day is closed once: the days already closed (ClosedDay) are skipped,
+    so a tick after 15:00 examines the day that just closed (or the days a
+    stopped scheduler missed) and every other tick examines nothing. `day`
+    (only that day) or `recheck` (every day past its deadline) examine again,
+    closed or not: what the management command does.
+
+    A constant number of queries whatever the number of units and days: the
+    closed days, one INSERT ... SELECT for all flags, one read of the flags
+    the runs need, one UPDATE for the escalations, one INSERT closing the days.
     """
     now = now or timezone.now()
     campaign = campaign or campaign_current()
@@ -125,13 +132,20 @@ def missed_deadlines_flag(
         return run
     run.campaign_id = campaign.pk
     run.days = days_to_close(campaign=campaign, now=now, day=day)
+    incremental = day is None and not recheck
+    if incremental and run.days:
+        closed = set(ClosedDay.objects.filter(campaign=campaign).values_list("date", flat=True))
+        run.days = [d for d in run.days if d not in closed]
     if not run.days:
         return run
     root_path = Unit.objects.filter(pk=campaign.root_id).values_list("path", flat=True).get()
     with transaction.atomic():
         for _unit_id, flagged_day in _insert_missing(campaign=campaign, root_path=root_path, days=run.days, now=now):
             run.created[flagged_day] = run.created.get(flagged_day, 0) + 1
-        run.escalated = _escalate(campaign=campaign, until=max(run.days))
+        run.escalated = _escalate(campaign=campaign, days=run.days, only_these=incremental)
+        ClosedDay.objects.bulk_create(
+            [ClosedDay(campaign=campaign, date=d, closed_at=now) for d in run.days], ignore_conflicts=True,
+        )
     if run.total_created or run.total_escalated:
         logger.info("flagging: campaign %s, %s new flag(s) by day %s, %s escalated",
                     campaign.pk, run.total_created, {d.isoformat(): n for d, n in sorted(run.created.items())},
@@ -177,17 +191,23 @@ def _as_date(value) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def _escalate(*, campaign: Campaign, until: dt.date) -> dict[dt.date, int]:
-    """Mark every flag whose run of misses reached N as escalated; returns new escalations per day."""
-    rows = list(
-        MissedDeadline.objects.filter(campaign=campaign, date__lte=until)
-        .values_list("pk", "unit_id", "date", "excused", "escalated")
-    )
-    runs = consecutive_runs((unit_id, day, excused) for _pk, unit_id, day, excused, _esc in rows)
+def _escalate(*, campaign: Campaign, days: list[dt.date], only_these: bool) -> dict[dt.date, int]:
+    """Mark the flags whose run of misses reached N as escalated; returns new escalations per day.
+
+    `only_these`: just the flags of `days` (a tick closing new days), for which
+    the N - 1 days before them are enough to read; otherwise every flag up to
+    the last of `days`.
+    """
     n = escalation_days()
+    flags = MissedDeadline.objects.filter(campaign=campaign, date__lte=max(days))
+    if only_these:
+        flags = flags.filter(date__gte=min(days) - dt.timedelta(days=n - 1))
+    rows = list(flags.values_list("pk", "unit_id", "date", "excused", "escalated"))
+    runs = consecutive_runs((unit_id, day, excused) for _pk, unit_id, day, excused, _esc in rows)
+    wanted = set(days) if only_these else None
     to_escalate = [
         (pk, day) for pk, unit_id, day, excused, escalated in rows
-        if not escalated and not excused and runs[(unit_id, day)] >= n
+        if not escalated and not excused and runs[(unit_id, day)] >= n and (wanted is None or day in wanted)
     ]
     if not to_escalate:
         return {}

@@ -11,7 +11,7 @@ from django.db import connection
 
 from reporting.flag_selectors import flag_rows
 from reporting.flagging import FlagDayRefused, consecutive_runs, missed_deadlines_flag
-from reporting.models import MissedDeadline
+from reporting.models import ClosedDay, MissedDeadline
 from tests.conftest import local, unit
 from tests.reporting.flag_support import D1, D2, D3, D4, after_deadline, due_units, flagged_codes, submit
 from units.models import Unit
@@ -65,7 +65,7 @@ def test_catch_up_flags_the_three_days_the_scheduler_missed(campaign, lan):
     missed_deadlines_flag(now=after_deadline(D1, 5))  # the last tick before the scheduler went down
     run = missed_deadlines_flag(now=local(2020, 8, 17, 8, 0))  # back two and a half days later
     n = len(due_units())
-    assert run.days == [D1, D2, D3, D4]
+    assert run.days == [D2, D3, D4]  # D1 was closed by the last tick
     assert run.created == {D2: n, D3: n - 1, D4: n}
     assert "31318" in flagged_codes(D2) and "31318" not in flagged_codes(D3)
     # Not yet 15:00 on the 17th: that day stays open.
@@ -79,6 +79,7 @@ def test_the_flag_does_not_depend_on_when_the_job_runs(campaign, lan, hoa):
     missed_deadlines_flag(now=local(2020, 8, 20, 9))
     late_run = flagged_codes(D1)
     MissedDeadline.objects.all().delete()
+    ClosedDay.objects.all().delete()  # as if the watch had never run
     missed_deadlines_flag(now=after_deadline(D1))
     assert flagged_codes(D1) == late_run
 
@@ -167,12 +168,38 @@ def test_flagging_uses_a_constant_number_of_queries(campaign, django_assert_num_
     else:
         _shrink_to(n_units)
     campaign.refresh_from_db()
-    # Every size: the root's path, the INSERT ... RETURNING, the runs read, the escalation
-    # UPDATE, and the savepoint pair of the atomic block.
-    with django_assert_num_queries(6):
+    # Every size: the closed days, the root's path, the INSERT ... RETURNING, the runs read, the
+    # escalation UPDATE, the INSERT closing the days, and the savepoint pair of the atomic block.
+    with django_assert_num_queries(8):
         run = missed_deadlines_flag(now=after_deadline(closed_until), campaign=campaign)
     assert run.total_created == n_units * len(run.days)
     assert run.total_escalated > 0
+
+
+@pytest.mark.django_db
+def test_a_tick_examines_only_the_days_not_yet_closed(campaign, django_assert_num_queries):
+    assert missed_deadlines_flag(now=after_deadline(D2)).days == [D1, D2]
+    assert set(ClosedDay.objects.values_list("date", flat=True)) == {D1, D2}
+    with django_assert_num_queries(1):  # the closed days, and nothing else
+        again = missed_deadlines_flag(now=after_deadline(D2, 30), campaign=campaign)
+    assert again.days == [] and again.created == {}
+    assert missed_deadlines_flag(now=after_deadline(D3)).days == [D3]
+
+
+@pytest.mark.django_db
+def test_a_unit_due_only_after_the_day_closed_waits_for_a_recheck(campaign):
+    """Rule 3 flags the units due when the deadline passed; the command examines closed days again."""
+    newcomer = unit("31318")
+    newcomer.must_report = False
+    newcomer.save()
+    missed_deadlines_flag(now=after_deadline(D1))
+    newcomer.must_report = True
+    newcomer.save()
+    assert missed_deadlines_flag(now=after_deadline(D1, 5)).total_created == 0
+    assert "31318" not in flagged_codes(D1)
+    rechecked = missed_deadlines_flag(now=after_deadline(D1, 10), recheck=True)
+    assert rechecked.days == [D1] and rechecked.created == {D1: 1}
+    assert "31318" in flagged_codes(D1)
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ class Command(BaseCommand):
         if campaign is None:
             raise CommandError("Chưa có chiến dịch nào (chạy load_units trước).")
         try:
-            run = missed_deadlines_flag(campaign=campaign, day=day)
+            run = missed_deadlines_flag(campaign=campaign, day=day, recheck=True)
         except FlagDayRefused as exc:
             raise CommandError(str(exc)) from None
         if not run.days:
