@@ -205,6 +205,8 @@ def main() -> None:
     results: dict = {"database": urlparse(database_url).path.lstrip("/"), "machine_start": machine()}
     database_ensure(database_url)
     manage(database_url, "migrate", "--noinput", "-v", "0")
+    # gunicorn runs as in production (DEBUG off): static files are served from STATIC_ROOT.
+    manage(database_url, "collectstatic", "--noinput", "-v", "0")
 
     log("100 units")
     manage(database_url, "generate_dataset", "--provinces", "1", "--districts", "7", "--communes", "91",
