@@ -141,9 +141,10 @@ def progress_rows_kept(
 def progress_lock_unit(*, unit_id: int) -> None:
     """Serialise this transaction's writes about a unit with everyone else's, until it ends.
 
-    The triggers take the same lock when a report is written; report_submit
-    takes it first, before it locks the report row, so that every writer
-    takes the two in the same order (unit, then row) and never deadlocks.
+    The triggers take the same lock when a report is written; the report
+    store takes it first (here on the ORM path, inside reporting_report_save()
+    otherwise), before it locks the report row, so that every writer takes
+    the two in the same order (unit, then row) and never deadlocks.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
