@@ -50,3 +50,14 @@ def test_check_deploy_is_clean_with_production_environment():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_wsgi_application_leaves_what_it_loaded_out_of_garbage_collection():
+    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_SETTINGS_MODULE")}
+    result = subprocess.run(
+        [sys.executable, "-c", "import gc, bluezone_portal.wsgi; print(gc.get_freeze_count())"],
+        cwd=ROOT, env=clean | {"DEBUG": "off", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "bluezone.example"},
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 10_000  # the app's own objects, not a handful
