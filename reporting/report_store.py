@@ -66,7 +66,7 @@ def report_write_function(
             [campaign.pk, unit.pk, day, user.pk, channel, ip_address, now,
              _on_time(campaign=campaign, day=day, now=now), *(cleaned.get(name) for name in VALUE_FIELDS),
              None if keep_late_reason else cleaned["late_reason"], json.dumps(warnings),
-             # Its own transaction: it may update the progress table itself (migration 0006).
+             # Its own transaction: it may update the progress table itself (migration 0005).
              not connection.in_atomic_block],
         )
         (report_id, created, revision_id, number, campaign_id, first_submitted_at, first_submitted_by_id,

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reporting', '0006_report_save_direct_progress'),
+        ('reporting', '0005_report_save_function'),
         ('units', '0002_plural_names'),
     ]
 
