@@ -203,15 +203,15 @@ class ReportSerializer(serializers.Serializer):
     warnings = ReportWarningSerializer(many=True, read_only=True)
 
     def to_representation(self, instance) -> dict:
-        return {
-            name: (None if value is None else field.to_representation(value))
-            for name, field, value in (
-                (name, field, attrgetter(field.source)(instance)) for name, field in _REPORT_OUTPUT
-            )
-        } | {"warnings": [
+        answer = {}
+        for name, field in _REPORT_OUTPUT:
+            value = attrgetter(field.source)(instance)
+            answer[name] = None if value is None else field.to_representation(value)
+        answer["warnings"] = [
             {name: field.to_representation(warning[name]) for name, field in _WARNING_OUTPUT}
             for warning in instance.warnings
-        ]}
+        ]
+        return answer
 
 
 # Bound once to a throwaway parent, as a serializer binds its copies; formats exactly as they do.
