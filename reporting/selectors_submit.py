@@ -3,8 +3,10 @@
 A report save needs the unit, the current campaign (dates, deadline, zone)
 and the unit's latest report before the day (for the "count went down"
 warning). Three ORM queries cost more than the write itself (issue 7), so
-they are one portable SQL statement here, its column lists taken from the
-models and its values converted by the fields themselves, as the ORM would.
+they are one statement here, its column lists taken from the models and its
+values converted by the fields themselves, as the ORM would. On PostgreSQL
+the statement reads the rows through reporting_submit_context() (migration
+0007), whose plans are kept for the connection; elsewhere it is portable SQL.
 """
 
 from __future__ import annotations
@@ -30,17 +32,27 @@ class SubmitContext:
     previous: DailyReport | None
 
 
+# (alias in the portable statement, the function's OUT name, model, fields read)
 _PARTS = (
-    ("u", Unit, Unit._meta.concrete_fields),
-    ("c", Campaign, Campaign._meta.concrete_fields),
-    ("r", DailyReport, [DailyReport._meta.get_field(name) for name in ("id", "date", *COUNT_FIELDS)]),
+    ("u", "unit", Unit, Unit._meta.concrete_fields),
+    ("c", "campaign", Campaign, Campaign._meta.concrete_fields),
+    ("r", "previous", DailyReport, [DailyReport._meta.get_field(name) for name in ("id", "date", *COUNT_FIELDS)]),
 )
 
 
+def _uses_function() -> bool:
+    return connection.vendor == "postgresql"
+
+
 @functools.cache
-def _sql(vendor: str, key: str) -> str:
+def _sql(vendor: str, key: str, function: bool) -> str:
+    """The statement for the unit whose `key` ("id" or "code") has a value, for a save of a day."""
     qn = connection.ops.quote_name
-    columns = ", ".join(f"{alias}.{qn(f.column)}" for alias, _model, fields in _PARTS for f in fields)
+    if function:
+        columns = ", ".join(f"(x.{part}).{qn(f.column)}" for _alias, part, _model, fields in _PARTS for f in fields)
+        unit_id, code = ("%s", "NULL") if key == "id" else ("NULL", "%s")
+        return f"SELECT {columns} FROM reporting_submit_context({unit_id}, {code}, %s::date) x"  # noqa: S608
+    columns = ", ".join(f"{alias}.{qn(f.column)}" for alias, _part, _model, fields in _PARTS for f in fields)
     # Same choice as campaigns.campaign_current(): the latest start, then the latest row. Names come from
     # the models' metadata; every value is a parameter.
     return (
@@ -58,7 +70,7 @@ def _sql(vendor: str, key: str) -> str:
 def _converters(vendor: str) -> list[tuple]:
     """Per part: its model, field names, and each column's expression with the converters the ORM applies."""
     plan = []
-    for alias, model, fields in _PARTS:
+    for alias, _part, model, fields in _PARTS:
         columns = []
         for field in fields:
             col = field.get_col(alias)
@@ -67,9 +79,11 @@ def _converters(vendor: str) -> list[tuple]:
     return plan
 
 
-def _context(key: str, value, day: dt.date | None) -> SubmitContext | None:
+def _context(key: str, value, day: dt.date | None, *, function: bool | None = None) -> SubmitContext | None:
+    """`function`: read through reporting_submit_context() (the default on PostgreSQL) or the portable SQL."""
+    function = _uses_function() if function is None else function
     with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor, key), [day, value])
+        cursor.execute(_sql(connection.vendor, key, function), [value, day] if function else [day, value])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -87,6 +101,8 @@ def _context(key: str, value, day: dt.date | None) -> SubmitContext | None:
             converted.append(value)
         instances.append(model.from_db(connection.alias, names, converted))
     unit, campaign, previous = instances
+    if unit is None:  # the function answers a row of NULLs
+        return None
     return SubmitContext(unit=unit, campaign=campaign, previous=previous)
 
 

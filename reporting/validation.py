@@ -83,7 +83,6 @@ def report_clean(
     for field in COUNT_FIELDS:
         raw = values.get(field)
         parsed = _parse_count(raw)
-        label = field_label(field)
         if field not in allowed:
             if parsed is not None:
                 if field == "residents_installed":
@@ -92,23 +91,23 @@ def report_clean(
                         msg = _("%(label)s: cơ quan, đơn vị không báo cáo số người dân; hãy nhập số cán bộ, người thân và số người được hỗ trợ.")
                 else:
                     msg = _("%(label)s: không áp dụng cho %(unit)s.")
-                errors.setdefault(field, []).append(msg % {"label": label, "unit": unit.name})
+                errors.setdefault(field, []).append(msg % {"label": field_label(field), "unit": unit.name})
             cleaned[field] = None
             continue
         if parsed == "invalid":
-            errors.setdefault(field, []).append(_("%(label)s: phải là số nguyên không âm.") % {"label": label})
+            errors.setdefault(field, []).append(_("%(label)s: phải là số nguyên không âm.") % {"label": field_label(field)})
             continue
         if parsed is not None and parsed < 0:
-            errors.setdefault(field, []).append(_("%(label)s: không được là số âm.") % {"label": label})
+            errors.setdefault(field, []).append(_("%(label)s: không được là số âm.") % {"label": field_label(field)})
             continue
         if parsed is not None and parsed > MAX_COUNT:
-            errors.setdefault(field, []).append(_("%(label)s: số quá lớn.") % {"label": label})
+            errors.setdefault(field, []).append(_("%(label)s: số quá lớn.") % {"label": field_label(field)})
             continue
         denominator = denominator_for(unit, field)
         if parsed is not None and denominator is not None and parsed > denominator:
             errors.setdefault(field, []).append(
                 _("%(label)s: %(value)s vượt quá tổng số %(total)s của đơn vị.")
-                % {"label": label, "value": number_format(parsed, force_grouping=True),
+                % {"label": field_label(field), "value": number_format(parsed, force_grouping=True),
                    "total": number_format(denominator, force_grouping=True)}
             )
             continue

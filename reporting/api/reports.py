@@ -32,6 +32,7 @@ from .serializers import (
     ReportListQuerySerializer,
     ReportPageSerializer,
     ReportSerializer,
+    report_input_validate,
 )
 from .units import not_in_scope_message, unit_readable
 
@@ -137,13 +138,12 @@ def _report_put(request, *, code: str, date: str) -> Response:
         )
     if day is None:
         return _bad_date()
-    body = ReportInputSerializer(data=request.data)
-    body.is_valid(raise_exception=True)
-    values = {name: body.validated_data.get(name) for name in VALUE_FIELDS}
+    body = report_input_validate(request.data)
+    values = {name: body.get(name) for name in VALUE_FIELDS}
     try:
         saved = report_submit(
             user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
-            ip_address=client_ip(request), late_reason=body.validated_data.get("late_reason"), context=context,
+            ip_address=client_ip(request), late_reason=body.get("late_reason"), context=context,
         )
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)

@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.serializers import Serializer
+from rest_framework.serializers import Serializer, ValidationError
 
-from reporting.api.serializers import ReportSerializer
+from reporting.api.serializers import ReportInputSerializer, ReportSerializer, report_input_validate
 from reporting.models import DailyReport, ReportRevision
 from tests.conftest import local
 from tests.reporting.api_support import client_for, report_url
@@ -100,6 +100,23 @@ def test_the_answer_is_what_drf_would_represent_field_by_field(lan, minh, campai
         serializer = ReportSerializer(report)
         assert serializer.data == Serializer.to_representation(serializer, report)
         assert list(serializer.data) == list(serializer.fields)
+
+
+@pytest.mark.parametrize("body", [
+    BODY, {}, {"note": None, "late_reason": None}, {"residents_installed": "12", "unknown": 1},
+    {"residents_installed": 5, "late_reason": "  Mất điện  "}, {"late_reason": 42}, {"late_reason": True},
+    {"late_reason": {"a": 1}}, {"late_reason": "x" * 2001}, {"late_reason": "a\x00"}, {"late_reason": "\ud800"},
+    [1, 2], "800", None, 5,
+])
+def test_the_shared_input_serializer_validates_as_a_fresh_one(body):
+    """report_input_validate() answers what a new ReportInputSerializer would, value or 400."""
+    fresh = ReportInputSerializer(data=body)
+    if fresh.is_valid():
+        assert report_input_validate(body) == fresh.validated_data
+    else:
+        with pytest.raises(ValidationError) as refused:
+            report_input_validate(body)
+        assert refused.value.detail == fresh.errors
 
 
 def test_get_answers_the_stored_report(lan):

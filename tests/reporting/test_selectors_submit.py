@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reporting.campaigns import campaign_current
-from reporting.selectors_submit import submit_context, submit_context_by_code
+from reporting.selectors_submit import _context, submit_context, submit_context_by_code
 from reporting.services import report_submit
 from tests.conftest import local
 from units.models import Campaign, Unit
@@ -57,3 +59,34 @@ def test_codes_no_unit_has_are_none_without_asking_the_database(hau_giang):
         for code in ("", "3" * 200, "313\x0018"):
             assert submit_context_by_code(code=code, day=AUG15) is None
     assert len(queries) == 0
+
+
+def _context_fields(context) -> tuple | None:
+    if context is None:
+        return None
+    parts = (context.unit, context.campaign, context.previous)
+    return tuple(None if part is None else {name: getattr(part, name) for name in part.__dict__ if name != "_state"}
+                 for part in parts)
+
+
+@pytest.mark.postgres
+def test_the_function_reads_what_the_portable_statement_reads_on_random_reports(lan, hoa):
+    """reporting_submit_context() (migration 0007) against the portable SQL, on the same random data."""
+    rng = random.Random(7)
+    units = [lan.unit, hoa.unit, Unit.objects.get(code="930"), Unit.objects.get(code="31321")]
+    for _ in range(25):
+        reporter = rng.choice([lan, hoa])
+        day = AUG14 + dt.timedelta(days=rng.randrange(10))
+        report_submit(user=reporter, unit=reporter.unit, day=day,
+                      values={"residents_installed": rng.randrange(0, 2000), "staff_installed": rng.randrange(0, 20)},
+                      now=local(day.year, day.month, day.day, 9))
+    probes = [(unit, AUG14 + dt.timedelta(days=rng.randrange(-2, 14))) for unit in units for _ in range(6)]
+    for unit, day in [*probes, (lan.unit, None)]:
+        by_function = _context("code", unit.code, day, function=True)
+        by_statement = _context("code", unit.code, day, function=False)
+        assert _context_fields(by_function) == _context_fields(by_statement)
+        assert _context_fields(_context("id", unit.pk, day, function=True)) == _context_fields(by_statement)
+    assert any(_context("code", u.code, d, function=True).previous for u, d in probes), "some probes find a report"
+    for code in ("99999", "3131"):
+        assert _context("code", code, AUG15, function=True) is None
+        assert _context("code", code, AUG15, function=False) is None
