@@ -7,7 +7,9 @@
    seconds, the national Excel workbook in a subprocess, the raw-SQL baselines;
 4. the portal under gunicorn (2 workers, DEBUG off, a fresh SECRET_KEY) on a free 127.0.0.1 port, driven by
    bench/load.py in a separate process: /api/v1/progress/ latency, then 16 clients on the trivial
-   /api/v1/auth/whoami/ and on PUT reports (distinct units).
+   /api/v1/auth/whoami/ and on PUT reports (distinct units), five alternated rounds of each;
+5. informational: one round of each with the progress table dropped, and one with commits that do not
+   wait for the disk (what the durable commit costs; never the portal's setting).
 
 Prints one line per figure and writes everything to bench/results/latest.json.
 """
@@ -32,7 +34,7 @@ PYTHON = sys.executable
 RESULTS = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bz_bench"
 PROGRESS_REQUESTS, PROGRESS_WARMUP = 60, 10
-LOAD_SECONDS, LOAD_ROUNDS, LOAD_MAX_REQUESTS = 10, 3, 20_000
+LOAD_SECONDS, LOAD_ROUNDS, LOAD_MAX_REQUESTS = 10, 5, 20_000
 
 TARGETS = {
     "progress_vs_sql": ("<=", 1.0),
@@ -196,6 +198,18 @@ def http_figures(database_url: str, setup: dict) -> dict:
     finally:
         process.terminate()
         process.wait(timeout=30)
+    # What the durable commit costs the ratio (informational, never how the portal runs): the same rounds
+    # with PostgreSQL acknowledging commits before their WAL reaches the disk (synchronous_commit=off, set
+    # for these connections only through libpq's PGOPTIONS).
+    process, port = gunicorn_start(database_url, PGOPTIONS="-c synchronous_commit=off")
+    try:
+        log(f"gunicorn (2 workers, commits not waiting for the disk) on 127.0.0.1:{port}")
+        result["trivial_no_fsync"] = _summed([_throughput(port, trivial_clients, "GET", LOAD_SECONDS)])
+        result["submit_no_fsync"] = _summed([_throughput(port, put_clients(setup["put_day"], 8000), "PUT",
+                                                         LOAD_SECONDS)])
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
     return result
 
 
@@ -227,7 +241,8 @@ def main() -> None:
     http = http_figures(database_url, setup)
 
     errors = sum(http[k]["error_count"] for k in ("trivial", "submit", "submit_first_day", "trivial_no_table",
-                                                   "submit_no_table", "progress", "progress_uncached"))
+                                                   "submit_no_table", "trivial_no_fsync", "submit_no_fsync",
+                                                   "progress", "progress_uncached"))
     progress_median = statistics.median(http["progress"]["latencies"])
     uncached_median = statistics.median(http["progress_uncached"]["latencies"])
     sql_fastest = min(sql["lateral"]["median_seconds"], sql["distinct_on"]["median_seconds"])
@@ -247,6 +262,9 @@ def main() -> None:
         "submit_vs_trivial_without_progress_table": (
             (http["submit_no_table"]["completed"] / http["submit_no_table"]["elapsed"])
             / (http["trivial_no_table"]["completed"] / http["trivial_no_table"]["elapsed"])),
+        "submit_vs_trivial_without_durable_commit": (
+            (http["submit_no_fsync"]["completed"] / http["submit_no_fsync"]["elapsed"])
+            / (http["trivial_no_fsync"]["completed"] / http["trivial_no_fsync"]["elapsed"])),
         "http_errors": errors,
         "flag_job_queries_100": small["flag_job"]["queries"],
         "flag_job_queries_11400": large["flag_job"]["queries"],
@@ -267,6 +285,7 @@ def main() -> None:
                     "http": {"trivial": http["trivial"], "submit": http["submit"],
                              "submit_first_day": http["submit_first_day"],
                              "trivial_no_table": http["trivial_no_table"], "submit_no_table": http["submit_no_table"],
+                             "trivial_no_fsync": http["trivial_no_fsync"], "submit_no_fsync": http["submit_no_fsync"],
                              "progress_latencies_ms": [round(x * 1000, 2) for x in http["progress"]["latencies"]],
                              "progress_uncached_latencies_ms": [round(x * 1000, 2)
                                                                 for x in http["progress_uncached"]["latencies"]]}},
@@ -297,6 +316,8 @@ def main() -> None:
         f"GET whoami {f['trivial_rps']:.0f} req/s, 16 clients, errors {errors}; "
         f"first-day corrections {f['submit_first_day_rps']:.0f} req/s)",
         f"  without the progress table (no trigger work): {f['submit_vs_trivial_without_progress_table']:.3f}",
+        f"  commits not waiting for the disk (informational, never the portal's setting): "
+        f"{f['submit_vs_trivial_without_durable_commit']:.3f}",
         f"flag_job_queries         {f['flag_job_queries_100']} at {small['units']} units, "
         f"{f['flag_job_queries_11400']} at {large['units']} units",
         f"flag_job_seconds         {f['flag_job_seconds_11400']:.2f} s at {large['units']} units "
