@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
 
 from units.models import Campaign, Unit
 
@@ -47,7 +48,7 @@ def latest_values(
         ).order_by("-date", "-created_at", "-number")
         model = ReportRevision
     latest_ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values("latest_id")
-    rows = model.objects.filter(pk__in=latest_ids).values(
+    rows = model.objects.filter(_pk_among(latest_ids)).order_by().values(
         "unit_id", "date", "residents_installed", "staff_installed", "family_installed", "assisted_installs",
     )
     return {
@@ -60,6 +61,32 @@ def latest_values(
         )
         for row in rows
     }
+
+
+class _EqualsAny(Lookup):
+    """`lhs = ANY (rhs)`, rhs an array."""
+
+    lookup_name = "equals_any"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY ({rhs})", [*lhs_params, *rhs_params]
+
+
+def _pk_among(ids: QuerySet) -> Q | Lookup:
+    """pk IN (ids), written so that PostgreSQL looks each id up by primary key.
+
+    As `IN (subquery)` PostgreSQL hashes the whole table against the ids: at
+    national scale 1.2 million reports for 11,000 ids, about 0.45 s instead of
+    a few hundredths (issue 7). `= ANY (ARRAY(subquery))` computes the ids
+    once, then probes the primary key.
+    """
+    if connection.vendor != "postgresql":
+        return Q(pk__in=ids)
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return _EqualsAny(F("pk"), ArraySubquery(ids))
 
 
 @dataclass

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import random
 
 import pytest
 import time_machine
 
 from reporting.campaigns import campaign_deadline_at
+from reporting.models import DailyReport, ReportRevision
 from reporting.selectors import latest_values, province_progress, territory_figures
 from reporting.services import report_submit
 from tests.conftest import local, unit
@@ -172,3 +174,39 @@ def test_a_report_first_saved_at_1500_is_outside_the_1500_snapshot_everywhere(la
     assert at_deadline[(pk, day)] == MISSING
     assert later[(pk, day)] == LATE
     assert latest_values(units=units, day=day, as_at=deadline) == {}
+
+
+def _latest_one_by_one(units, day, as_at) -> dict[int, tuple]:
+    """latest_values by its definition: one lookup per unit."""
+    found = {}
+    for u in units:
+        if as_at is None:
+            row = DailyReport.objects.filter(unit=u, date__lte=day).order_by("-date").first()
+        else:
+            row = (ReportRevision.objects.filter(unit=u, date__lte=day, created_at__lt=as_at)
+                   .order_by("-date", "-created_at", "-number").first())
+        if row is not None:
+            found[u.pk] = (row.date, row.residents_installed, row.staff_installed, row.family_installed,
+                           row.assisted_installs)
+    return found
+
+
+def test_latest_values_equal_one_lookup_per_unit_on_random_reports(campaign, lan, hoa, minh):
+    """The one-query form (on PostgreSQL `pk = ANY (ARRAY(…))`) against its definition, live and at 15:00."""
+    rng = random.Random(11)
+    writers = [(lan, "31318"), (hoa, "31333"), (minh, "31321"), (minh, "930")]
+    for _ in range(40):
+        user, code = rng.choice(writers)
+        day = AUG19 + dt.timedelta(days=rng.randrange(4))
+        values = {"staff_installed": rng.randrange(0, 40), "assisted_installs": rng.choice([None, rng.randrange(9)])}
+        if code != "930":
+            values["residents_installed"] = rng.randrange(0, 3000)
+        submit(user, code, day, local(day.year, day.month, day.day, rng.choice([9, 14, 15, 16]), rng.randrange(60)),
+               **values)
+    units = Unit.objects.filter(code__in=["31318", "31333", "31321", "31324", "930"])
+    for day in (AUG19, AUG20, AUG21, AUG22):
+        for as_at in (None, campaign_deadline_at(campaign=campaign, day=day)):
+            got = {pk: (v.date, v.residents_installed, v.staff_installed, v.family_installed, v.assisted_installs)
+                   for pk, v in latest_values(units=units, day=day, as_at=as_at).items()}
+            assert got == _latest_one_by_one(units, day, as_at), (day, as_at)
+    assert latest_values(units=units, day=AUG22), "the probes find reports"
