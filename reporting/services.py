@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from types import EllipsisType
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,18 +34,16 @@ class ReportForbidden(ReportRefused):
 
 
 def report_validate(
-    *, user: User, unit: Unit, day: dt.date, values: Mapping, now: dt.datetime | None = None,
-    campaign: Campaign | None = None, late_reason: str | None = None,
-    previous: DailyReport | None | EllipsisType = ...,
+    *, user: User, unit: Unit, day: dt.date, values: Mapping, previous: DailyReport | None,
+    now: dt.datetime | None = None, campaign: Campaign | None = None, late_reason: str | None = None,
 ) -> tuple[dict, list[dict]]:
     """Check everything a save would check, without saving (used by the import).
 
-    `previous`: the unit's latest report before `day`, when the caller has read it already.
+    `previous`: the unit's latest report before `day`. Only the warnings
+    depend on it, never whether the values are refused.
     """
     now = now or timezone.now()
     campaign = campaign or campaign_current()
-    if previous is ...:
-        previous = DailyReport.objects.filter(unit=unit, date__lt=day).order_by("-date").first()
     if campaign is None:
         raise ReportRefused({"__all__": [_("Chưa có chiến dịch nào.")]})
     if not unit_writable_by(user=user, unit=unit):

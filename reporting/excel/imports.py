@@ -143,8 +143,9 @@ def excel_import_run(
             continue
         seen[row.code] = row.number
         try:
-            cleaned, _warnings = report_validate(user=user, unit=unit, day=day, values=_values(row), now=now,
-                                                 campaign=campaign)
+            # No previous report: only warnings need it, and the save below words those itself.
+            cleaned, _warnings = report_validate(user=user, unit=unit, day=day, values=_values(row),
+                                                 previous=None, now=now, campaign=campaign)
         except ReportForbidden as refused:
             forbidden = True
             errors += [_error(m, row=row.number, column=code_column, field_name="unit")

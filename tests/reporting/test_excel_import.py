@@ -10,6 +10,8 @@ import zipfile
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from reporting.excel.archive import MAX_UNCOMPRESSED_BYTES, MAX_UPLOAD_BYTES
@@ -132,6 +134,23 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_each_row_and_column(minh):
     assert "được tính tự động" in errors[(row_of(data, "930"), "D", "residents_installed")]
     assert len(errors) == 4
     assert not DailyReport.objects.exists()
+
+
+def test_checking_a_file_costs_the_same_queries_whatever_its_number_of_rows(minh):
+    """The check pass reads nothing per row (a refused file never reaches the per-row saves)."""
+    data = template(minh, parent="930")
+    codes = [c for c in Unit.objects.get(code="930").children.order_by("code").values_list("code", flat=True)]
+
+    def queries_for(good_rows: int) -> int:
+        values = {code: {"D": 100 + i} for i, code in enumerate(codes[1:1 + good_rows])}
+        values[codes[0]] = {"D": -5}  # one refused row: nothing is saved
+        with CaptureQueriesContext(connection) as queries:
+            response = upload(minh, filled(data, values))
+        assert response.status_code == 400 and not DailyReport.objects.exists()
+        return len(queries)
+
+    assert len(codes) >= 8
+    assert queries_for(1) == queries_for(7)
 
 
 def test_rows_of_another_units_are_refused_and_nothing_is_saved(minh):
