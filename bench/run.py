@@ -75,14 +75,20 @@ def measure(database_url: str, command: str, env: dict | None = None) -> dict:
     return json.loads(out.stdout)
 
 
-def database_ensure(database_url: str) -> None:
+def _connect(database_url: str, *, dbname: str | None = None, autocommit: bool = False):
+    """A psycopg2 connection to the database of `database_url` (or to `dbname` on the same server)."""
     import psycopg2
 
     url = urlparse(database_url)
-    name = url.path.lstrip("/")
-    admin = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
-                             password=url.password, dbname="postgres")
-    admin.autocommit = True
+    connection = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
+                                  password=url.password, dbname=dbname or url.path.lstrip("/"))
+    connection.autocommit = autocommit
+    return connection
+
+
+def database_ensure(database_url: str) -> None:
+    name = urlparse(database_url).path.lstrip("/")
+    admin = _connect(database_url, dbname="postgres", autocommit=True)
     with admin.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
         if cursor.fetchone() is None:
@@ -92,11 +98,7 @@ def database_ensure(database_url: str) -> None:
 
 
 def sql_run(database_url: str, sql: str, params: list | None = None) -> None:
-    import psycopg2
-
-    url = urlparse(database_url)
-    connection = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
-                                  password=url.password, dbname=url.path.lstrip("/"))
+    connection = _connect(database_url)
     with connection, connection.cursor() as cursor:
         cursor.execute(sql, params)
     connection.close()
@@ -110,12 +112,7 @@ def database_settle(database_url: str) -> None:
     (seen: 145 s of writes under the PUT rounds), and the raw-SQL baselines run on tables whose
     visibility map is unset (autovacuum may be off, as on the CI machine). Applied once, to every figure.
     """
-    import psycopg2
-
-    url = urlparse(database_url)
-    connection = psycopg2.connect(host=url.hostname, port=url.port or 5432, user=url.username,
-                                  password=url.password, dbname=url.path.lstrip("/"))
-    connection.autocommit = True  # VACUUM cannot run in a transaction
+    connection = _connect(database_url, autocommit=True)  # VACUUM cannot run in a transaction
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE)")
         cursor.execute("CHECKPOINT")
