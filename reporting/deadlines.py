@@ -27,13 +27,27 @@ def is_on_time(*, submitted_at: dt.datetime, day: dt.date, deadline: dt.time, zo
     return submitted_at < deadline_at(day=day, deadline=deadline, zone=zone)
 
 
+def close_at(*, day: dt.date, deadline: dt.time, zone: ZoneInfo, grace: dt.timedelta) -> dt.datetime:
+    """When `day` may be closed (its missed deadlines flagged): the deadline plus `grace`.
+
+    A report is timed by when it reached the portal, but it is written a
+    little later (a queue at the proxy, a busy worker, a long import). The
+    grace is the longest such delay the portal believes (settings
+    BLUEZONE_ARRIVAL_MAX_AGE_SECONDS plus the time a save may take), so every
+    save that could still be on time has reached the database before its day
+    is closed; the day lock (reporting.day_lock) waits for those still writing.
+    """
+    return deadline_at(day=day, deadline=deadline, zone=zone) + grace
+
+
 def closed_days(
-    *, start: dt.date, end: dt.date, now: dt.datetime, deadline: dt.time, zone: ZoneInfo
+    *, start: dt.date, end: dt.date, now: dt.datetime, deadline: dt.time, zone: ZoneInfo,
+    grace: dt.timedelta = dt.timedelta(0),
 ) -> list[dt.date]:
-    """Days between start and end (inclusive) whose deadline has passed at `now`."""
+    """Days between start and end (inclusive) that may be closed at `now` (deadline + grace passed)."""
     days = []
     day = start
-    while day <= end and deadline_at(day=day, deadline=deadline, zone=zone) <= now:
+    while day <= end and close_at(day=day, deadline=deadline, zone=zone, grace=grace) <= now:
         days.append(day)
         day += dt.timedelta(days=1)
     return days

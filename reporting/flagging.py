@@ -39,6 +39,7 @@ from units.models import Campaign, Unit
 
 from . import deadlines
 from .campaigns import campaign_current
+from .day_lock import day_close_lock
 from .models import ClosedDay, DailyReport, MissedDeadline
 
 logger = logging.getLogger(__name__)
@@ -87,11 +88,18 @@ def consecutive_runs(flags: Iterable[tuple[int, dt.date, bool]]) -> dict[tuple[i
     return runs
 
 
+def close_grace() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.BLUEZONE_CLOSE_GRACE_SECONDS)
+
+
 def days_to_close(*, campaign: Campaign, now: dt.datetime, day: dt.date | None = None) -> list[dt.date]:
-    """The campaign days whose deadline has passed at `now` (or just `day`, refused if it cannot be closed)."""
+    """The campaign days that may be closed at `now` (or just `day`, refused if it cannot be closed).
+
+    A day may be closed once its deadline plus the grace has passed (reporting.day_lock says why).
+    """
     closed = deadlines.closed_days(
         start=campaign.start_date, end=campaign.target_date, now=now,
-        deadline=campaign.deadline, zone=campaign.zone,
+        deadline=campaign.deadline, zone=campaign.zone, grace=close_grace(),
     )
     if day is None:
         return closed
@@ -101,10 +109,10 @@ def days_to_close(*, campaign: Campaign, now: dt.datetime, day: dt.date | None =
             "end": date_format(campaign.target_date, "d/m/Y"),
         })
     if day not in closed:
-        due = deadlines.deadline_at(day=day, deadline=campaign.deadline, zone=campaign.zone)
-        raise FlagDayRefused(_("Chưa qua hạn báo cáo của ngày %(day)s (%(due)s); chưa thể ghi nhận trễ hạn.") % {
+        due = deadlines.close_at(day=day, deadline=campaign.deadline, zone=campaign.zone, grace=close_grace())
+        raise FlagDayRefused(_("Ngày %(day)s chỉ được chốt từ %(due)s (hạn báo cáo cộng thời gian chờ các báo cáo đang gửi); chưa thể ghi nhận trễ hạn.") % {
             "day": date_format(day, "d/m/Y"),
-            "due": date_format(timezone.localtime(due, campaign.zone), "H:i d/m/Y"),
+            "due": date_format(timezone.localtime(due, campaign.zone), "H:i:s d/m/Y"),
         })
     return [day]
 
@@ -140,6 +148,8 @@ def missed_deadlines_flag(
         return run
     root_path = Unit.objects.filter(pk=campaign.root_id).values_list("path", flat=True).get()
     with transaction.atomic():
+        # Wait for the saves of these days that could still be on time, then judge with them committed.
+        day_close_lock(days=run.days)
         for _unit_id, flagged_day in _insert_missing(campaign=campaign, root_path=root_path, days=run.days, now=now):
             run.created[flagged_day] = run.created.get(flagged_day, 0) + 1
         run.escalated = _escalate(campaign=campaign, days=run.days, only_these=incremental)

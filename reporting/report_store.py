@@ -1,8 +1,9 @@
 """Where a validated report and its revision are written.
 
-On PostgreSQL one statement does it (reporting_report_save(), migration
-0005): the unit lock, the row lock, the insert or update and the revision,
-in its own transaction unless the caller holds one. report_write_orm() is the
+On PostgreSQL one statement does it (reporting_report_save_judged(),
+migrations 0005 and 0009): the day lock of a save that could be on time
+(reporting.day_lock), the unit lock, the row lock, the insert or update and
+the revision, in its own transaction unless the caller holds one. report_write_orm() is the
 same write through the ORM: the path on SQLite, and the definition the
 statement is tested against (settings.BLUEZONE_REPORT_SAVE_FUNCTION = False
 uses it on PostgreSQL too).
@@ -16,10 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from units.models import Campaign, Unit, User
 
 from . import deadlines
+from .day_lock import day_is_closed, day_save_lock
 from .models import VALUE_FIELDS, DailyReport, ReportRevision
 from .progress_table import progress_lock_unit
 
@@ -62,15 +65,16 @@ def report_write_function(
 ) -> ReportSaved:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT * FROM reporting_report_save(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            "SELECT * FROM reporting_report_save_judged(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
             [campaign.pk, unit.pk, day, user.pk, channel, ip_address, now,
              _on_time(campaign=campaign, day=day, now=now), *(cleaned.get(name) for name in VALUE_FIELDS),
              None if keep_late_reason else cleaned["late_reason"], json.dumps(warnings),
              # Its own transaction: it may update the progress table itself (migration 0005).
              not connection.in_atomic_block],
         )
+        # `now` comes back changed when the day was closed before this save got to it (reporting.day_lock).
         (report_id, created, revision_id, number, campaign_id, first_submitted_at, first_submitted_by_id,
-         on_time, late_reason, previous) = cursor.fetchone()
+         on_time, late_reason, previous, now) = cursor.fetchone()
     values = {name: cleaned.get(name) for name in VALUE_FIELDS}
     report = DailyReport(
         id=report_id, campaign_id=campaign_id, unit=unit, date=day, late_reason=late_reason,
@@ -94,11 +98,18 @@ def report_write_orm(
     *, campaign: Campaign, unit: Unit, day: dt.date, user: User, cleaned: dict, warnings: list[dict],
     channel: str, ip_address: str | None, keep_late_reason: bool, now: dt.datetime,
 ) -> ReportSaved:
+    on_time = _on_time(campaign=campaign, day=day, now=now)
+    if on_time:
+        # As reporting_report_save_judged() does (reporting.day_lock): first the day, then the unit.
+        day_save_lock(day=day)
+        if day_is_closed(campaign_id=campaign.pk, day=day):
+            on_time, now = False, timezone.now()
     progress_lock_unit(unit_id=unit.pk)  # before the row lock: see reporting.progress_table
     report = _lock_report(unit=unit, day=day)
     created = report is None
     if created:
-        report = _create_report(campaign=campaign, unit=unit, day=day, user=user, channel=channel, now=now)
+        report = _create_report(campaign=campaign, unit=unit, day=day, user=user, channel=channel, now=now,
+                                on_time=on_time)
         created = report.revision_count == 0
     report.unit = unit  # already loaded: the answer names the unit without another query
     previous_values = None if created else report.values()
@@ -128,14 +139,14 @@ def _lock_report(*, unit: Unit, day: dt.date) -> DailyReport | None:
 
 
 def _create_report(
-    *, campaign: Campaign, unit: Unit, day: dt.date, user: User, channel: str, now: dt.datetime
+    *, campaign: Campaign, unit: Unit, day: dt.date, user: User, channel: str, now: dt.datetime, on_time: bool,
 ) -> DailyReport:
     """Insert the day's report, or lock the one a concurrent request just inserted."""
     try:
         with transaction.atomic():
             return DailyReport.objects.create(
                 campaign=campaign, unit=unit, date=day, first_submitted_at=now, first_submitted_by=user,
-                on_time=_on_time(campaign=campaign, day=day, now=now), updated_at=now, updated_by=user,
+                on_time=on_time, updated_at=now, updated_by=user,
                 channel=channel,
             )
     except IntegrityError:

@@ -16,11 +16,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from units.access import unit_writable_by, units_readable_by, units_writable_by
+from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Role, Unit
 
@@ -139,7 +139,7 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
     title = _("Báo cáo hôm nay")
     if campaign is None:
         return _no_campaign(request, title=title, message=_("Chưa có chiến dịch nào."))
-    now = timezone.now()
+    now = request_arrived_at(request)
     chosen = _chosen_day(request, campaign=campaign, now=now, title=title)
     if isinstance(chosen, HttpResponse):
         return chosen
@@ -158,6 +158,7 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
                 saved = report_submit(
                     user=request.user, unit=unit, day=form.cleaned_data["date"], values=form.values(),
                     channel=Channel.WEB, ip_address=client_ip(request), late_reason=form.late_reason_value(),
+                    now=now,
                 )
             except ReportForbidden as exc:
                 raise Http404 from exc
@@ -281,7 +282,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
     root = campaign.root
     if not unit_writable_by(user=request.user, unit=root):
         raise PermissionDenied(_("Chỉ cán bộ Sở Thông tin và Truyền thông nhập số liệu chính thức."))
-    now = timezone.now()
+    now = request_arrived_at(request)
     chosen = _chosen_day(request, campaign=campaign, now=now, title=title)
     if isinstance(chosen, HttpResponse):
         return chosen
@@ -293,7 +294,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
             try:
                 saved = report_submit(
                     user=request.user, unit=root, day=form.cleaned_data["date"], values=form.values(),
-                    channel=Channel.WEB, ip_address=client_ip(request),
+                    channel=Channel.WEB, ip_address=client_ip(request), now=now,
                 )
             except ReportForbidden as exc:
                 raise PermissionDenied from exc

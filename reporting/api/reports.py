@@ -22,6 +22,7 @@ from reporting.models import VALUE_FIELDS, Channel, DailyReport
 from reporting.selectors_submit import submit_context_by_code
 from reporting.services import ReportForbidden, ReportRefused, report_submit
 from units.access import unit_readable_by, unit_writable_by, units_readable_by
+from units.arrival import request_arrived_at
 from units.client import client_ip
 
 from .parsers import PortalJSONParser
@@ -144,6 +145,7 @@ def _report_put(request, *, code: str, date: str) -> Response:
         saved = report_submit(
             user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
             ip_address=client_ip(request), late_reason=body.get("late_reason"), context=context,
+            now=request_arrived_at(request),
         )
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from units.access import unit_readable_by
+from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Unit, User
 
@@ -145,7 +146,7 @@ def request_too_large(content_length: str | None) -> Refusal | None:
 
 def import_upload(*, request, upload, raw_date: str | None) -> tuple[int, dict]:
     """Run an upload; (status, body) for both the API and the upload page."""
-    now = timezone.now()
+    now = request_arrived_at(request)
     answer = upload_bytes(upload=upload)
     if isinstance(answer, Refusal):
         return answer.status, answer.body

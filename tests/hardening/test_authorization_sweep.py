@@ -218,7 +218,7 @@ def world(lan, hoa, minh, quang, thao):
     Unit.objects.filter(code=TARGET).update(name=f"Xã {NAME_MARK} Vị Tân")
     other, _password, _token = user_create(username="ngabay", role="reporter", unit_code="931",
                                            password="Mat-khau-2020")
-    missed_deadlines_flag(now=local(2020, 8, 13, 15, 0, 1))
+    missed_deadlines_flag(now=local(2020, 8, 13, 15, 5, 0))
     revision = report_submit(user=hoa, unit=unit(TARGET), day=dt.date(2020, 8, 20),
                              values={"residents_installed": 4321, "note": NOTE_MARK},
                              now=local(2020, 8, 20, 10)).revision

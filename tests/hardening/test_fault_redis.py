@@ -94,7 +94,7 @@ def test_with_redis_stopped_submissions_save_fast_and_the_tick_catches_up_when_i
     assert producer.conf.broker_url == redis_server.url
     try:
         # Beat's next tick after the outage, two days late: it closes both days.
-        producer.send_task("reporting.tasks.deadline_tick", kwargs={"now": local(2020, 8, 14, 15, 0, 30).isoformat()},
+        producer.send_task("reporting.tasks.deadline_tick", kwargs={"now": local(2020, 8, 14, 15, 5, 0).isoformat()},
                            queue=queue)
         expected = 2 * len(due_units()) - 3  # Lan on time both days, Hoa on time on the 14th
         wait_for(lambda: MissedDeadline.objects.count() >= expected, timeout=60, what="the flags")

@@ -34,7 +34,7 @@ from tests.reporting.flag_support import D1, due_units, submit
 
 from .support import RedisServer, start_worker, stop_process, wait_for
 
-TICK_AT = local(2020, 8, 13, 15, 0, 30)
+TICK_AT = local(2020, 8, 13, 15, 5, 0)
 
 
 def _recipients(mail_dir: Path) -> list[str]:

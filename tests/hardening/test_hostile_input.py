@@ -97,8 +97,8 @@ def hostile(lan, minh, tuan, thao, quang, dung):
         user.email = f"{user.username}@example.invalid"
         user.first_name = SCRIPT
         user.save()
-    missed_deadlines_flag(now=local(2020, 8, 13, 15, 0, 1))
-    missed_deadlines_flag(now=local(2020, 8, 19, 15, 0, 1))
+    missed_deadlines_flag(now=local(2020, 8, 13, 15, 5, 0))
+    missed_deadlines_flag(now=local(2020, 8, 19, 15, 5, 0))
     revision = report_submit(user=lan, unit=lan.unit, day=local(2020, 8, 20).date(),
                              values={"residents_installed": 10, "note": IMG}, now=local(2020, 8, 20, 16),
                              late_reason=IMG).revision
@@ -107,7 +107,7 @@ def hostile(lan, minh, tuan, thao, quang, dung):
                   late_reason=IMG)
     report_submit(user=dung, unit=unit("SYT"), day=local(2020, 8, 20).date(),
                   values={"staff_installed": 5, "note": IMG}, now=local(2020, 8, 20, 9))
-    missed_deadlines_flag(now=local(2020, 8, 20, 15, 0, 1))
+    missed_deadlines_flag(now=local(2020, 8, 20, 15, 5, 0))
     admin = User.objects.create_superuser(username="quantri", password="Mat-khau-2020", email="qt@example.invalid")
     return {"revision": revision, "admin": admin, "lan": lan, "minh": minh, "thao": thao, "quang": quang,
             "dung": dung}

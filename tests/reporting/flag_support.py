@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+
 from reporting.models import Channel, DailyReport, MissedDeadline
 from reporting.services import report_submit
 from tests.conftest import local
@@ -34,4 +36,6 @@ def flagged_codes(day: dt.date) -> set[str]:
 
 
 def after_deadline(day: dt.date, minutes: int = 0) -> dt.datetime:
-    return local(day.year, day.month, day.day, 15, minutes, 0)
+    """`minutes` after the moment `day` may be closed: its 15:00 deadline plus the closing grace."""
+    return (local(day.year, day.month, day.day, 15, 0, 0) + dt.timedelta(seconds=settings.BLUEZONE_CLOSE_GRACE_SECONDS)
+            + dt.timedelta(minutes=minutes))

@@ -211,9 +211,19 @@ def test_flagging_one_day_only(campaign):
 
 @pytest.mark.django_db
 def test_flagging_a_day_whose_deadline_has_not_passed_is_refused(campaign):
-    with pytest.raises(FlagDayRefused, match="Chưa qua hạn"):
+    with pytest.raises(FlagDayRefused, match="chỉ được chốt từ 15:02:00 14/08/2020"):
         missed_deadlines_flag(now=local(2020, 8, 14, 14, 59, 59), day=D2)
     assert not MissedDeadline.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_day_is_not_closed_until_the_grace_after_15h_has_passed(campaign):
+    # 15:00 + BLUEZONE_CLOSE_GRACE_SECONDS (120 s): reports that reached the portal before 15:00 are written first.
+    early = missed_deadlines_flag(now=local(2020, 8, 13, 15, 1, 59))
+    assert early.days == [] and not MissedDeadline.objects.exists() and not ClosedDay.objects.exists()
+    closing = missed_deadlines_flag(now=local(2020, 8, 13, 15, 2, 0))
+    assert closing.days == [D1] and closing.total_created == len(due_units())
+    assert ClosedDay.objects.filter(date=D1).exists()
 
 
 @pytest.mark.django_db
@@ -236,7 +246,7 @@ def test_command_with_a_date_flags_that_day_only(campaign, capsys):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(("date", "message"), [
-    ("2020-08-16", "Chưa qua hạn báo cáo của ngày 16/08/2020"),
+    ("2020-08-16", "Ngày 16/08/2020 chỉ được chốt từ 15:02:00 16/08/2020"),
     ("2020-08-12", "nằm ngoài chiến dịch"),
     ("2020-09-02", "nằm ngoài chiến dịch"),
     ("16/08/2020", "Ngày không hợp lệ"),
