@@ -51,9 +51,12 @@ def day_close_lock(*, days: list[dt.date]) -> None:
     """Take the days' locks exclusively until the current transaction ends, in date order (no deadlock)."""
     if connection.vendor != "postgresql" or not days:
         return
+    # One statement whatever the number of days (a scheduler that was down closes several at once).
     with connection.cursor() as cursor:
-        for day in sorted(set(days)):
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [DAY_LOCK_CLASS, day_lock_key(day)])
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, k) FROM (SELECT k FROM unnest(%s::int[]) AS k ORDER BY k) AS keys",
+            [DAY_LOCK_CLASS, sorted({day_lock_key(day) for day in days})],
+        )
 
 
 def day_is_closed(*, campaign_id: int, day: dt.date) -> bool:

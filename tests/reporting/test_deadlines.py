@@ -181,3 +181,16 @@ def test_projection_reaches_the_target_at_the_current_pace():
                                   daily_pace=0) == day
     assert targets.projected_date(day=day, installed=100_000, denominator=POPULATION, target_rate=0.30,
                                   daily_pace=0) is None
+
+
+def test_with_a_grace_a_day_closes_only_when_it_has_passed():
+    grace = dt.timedelta(seconds=120)
+
+    def closed_with_grace(now: dt.datetime) -> list[dt.date]:
+        return deadlines.closed_days(start=START, end=TARGET, now=now, deadline=DEADLINE, zone=HCM, grace=grace)
+
+    assert closed_with_grace(local(2020, 8, 13, 15, 1, 59)) == []
+    assert closed_with_grace(local(2020, 8, 13, 15, 2, 0)) == [dt.date(2020, 8, 13)]
+    # The verdict itself does not move: 15:00:00 is late, grace or not.
+    assert deadlines.is_on_time(submitted_at=local(2020, 8, 13, 15, 0, 0), day=dt.date(2020, 8, 13),
+                                deadline=DEADLINE, zone=HCM) is False
