@@ -109,17 +109,17 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# axes.W006 asks to lock by IP address too; here many units share one provincial NAT address,
-# so an IP lockout would shut out a whole district because of one mistyped password.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# A lockout holds for one username *from one address*: locking by username alone would let anyone lock every
+# account (the reviewer's at 14:55) from anywhere; by address alone, one mistyped password would shut out a whole
+# district behind its shared provincial NAT address. See README, "Logins and lockouts".
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "units.lockout.lockout_response"
-# Only behind our own reverse proxy may X-Forwarded-For name the client (TRUSTED_PROXY_COUNT hops).
+# Only behind our own reverse proxy may X-Forwarded-For name the client (TRUSTED_PROXY_COUNT hops); the one
+# client address of the portal (units.client) is what axes, the throttles, the audit log and the reports record.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "units.client.client_ip"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,6 +199,14 @@ SPECTACULAR_SETTINGS = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://bluezone"),
 }
+# Redis is a convenience here, never a dependency of an answer: a dead or hung Redis costs a request at most
+# these timeouts, then the portal computes the answer itself (progress) or counts logins in-process (throttle).
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.25)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": REDIS_CONNECT_TIMEOUT, "socket_timeout": REDIS_SOCKET_TIMEOUT},
+    )
 
 # Celery: the embedded filesystem broker needs no server (make run); Redis in production.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
@@ -211,9 +219,15 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    # A hung Redis (accepts, never answers) must not hold a request or the beat: bounded reads and connects.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT * 4, "socket_timeout": REDIS_SOCKET_TIMEOUT * 4,
+        "socket_keepalive": True,
+    }
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT * 4
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_SOCKET_TIMEOUT * 4
 # A submission must never hang on a dead broker: fail fast instead.
-CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=1.0)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
+from units.cache_fallback import cache
 from units.models import Campaign, Unit
 
 from . import deadlines

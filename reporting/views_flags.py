@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from units.access import unit_writable_by, units_readable_by
+from units.client import client_ip
 from units.models import Campaign, Unit
 
 from .campaigns import campaign_current, campaign_deadline_at, campaign_default_day
@@ -159,7 +160,7 @@ def flags_late_reason(request: HttpRequest, code: str, date: str) -> HttpRespons
     reason = request.POST.get("late_reason", "")
     try:
         report_late_reason_add(user=request.user, unit=unit, day=day, reason=reason, channel=Channel.WEB,
-                               ip_address=request.META.get("REMOTE_ADDR") or None)
+                               ip_address=client_ip(request))
     except ReportRefused as refusal:
         if refusal.status == 403:
             return HttpResponse(refusal.errors["__all__"][0], status=403)

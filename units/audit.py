@@ -15,6 +15,8 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from .client import client_ip
+
 logger = logging.getLogger("bluezone.audit")
 
 _MAX = 200
@@ -30,7 +32,7 @@ def clean(value: object) -> str:
 def _client(request: HttpRequest | None) -> str:
     if request is None:
         return "-"
-    return clean(request.META.get("REMOTE_ADDR") or "-")
+    return clean(client_ip(request) or "-")
 
 
 def _who(request: HttpRequest) -> str:

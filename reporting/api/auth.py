@@ -13,20 +13,30 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from units.cache_fallback import cache
+from units.client import client_ip
 from units.lockout import lockout_response
 
 from .serializers import VALIDATION_ERROR_SCHEMA, ErrorDetailSerializer, TokenRequestSerializer, TokenSerializer
 
 
 class TokenThrottle(ScopedRateThrottle):
-    """ScopedRateThrottle with the scope fixed to "token".
+    """ScopedRateThrottle with the scope fixed to "token", counting per trusted client address.
 
     A function view cannot carry `throttle_scope`, and the rate is read from
     settings on every request (DRF binds it once at import), so that a
     deployment or a test can change REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].
+    The client is the portal's one client address (units.client.client_ip:
+    X-Forwarded-For only from TRUSTED_PROXY_COUNT proxies), so a forged header
+    is not a new client; the counts live in the shared cache, or in this
+    process while it fails (units.cache_fallback), never a 500.
     """
 
     scope_name = "token"
+    cache = cache
+
+    def get_ident(self, request):
+        return client_ip(request) or "unknown"
 
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES[self.scope_name]
