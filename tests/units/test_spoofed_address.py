@@ -31,8 +31,8 @@ def three_a_minute(settings):
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"token": "3/minute"}}
 
 
-def _token(api_client, *, forwarded: str, password: str = "Mat-khau-2020", remote: str = "198.51.100.20"):
-    return api_client.post(TOKEN_URL, {"username": "lan", "password": password}, format="json",
+def _token(api_client, *, forwarded: str, remote: str = "198.51.100.20"):
+    return api_client.post(TOKEN_URL, {"username": "lan", "password": "Mat-khau-2020"}, format="json",
                            REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 
 
