@@ -83,6 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.navigation",
+                "reporting.context_processors.deadline_watch",
             ],
         },
     },
@@ -241,7 +242,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its last-run times in this file; its folder is made here, so `celery worker -B` and `celery beat`
+# start from a fresh checkout (beat dies on a missing folder while the worker runs on, silently).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
+try:
+    Path(CELERY_BEAT_SCHEDULE_FILENAME).parent.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only image: beat then says so itself, and the heartbeat shows the watch is silent
+    pass
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -297,10 +304,11 @@ BLUEZONE_PROGRESS_CACHE = env.bool("BLUEZONE_PROGRESS_CACHE", default=True)
 # jobs are idempotent, so a late, missed or doubled tick changes nothing but
 # timing, and a scheduler that was down catches up on its first tick.
 # `expires` drops ticks that waited in a dead broker: the next one does their work.
+BLUEZONE_TICK_SECONDS = env.float("BLUEZONE_TICK_SECONDS", default=60.0)
 CELERY_BEAT_SCHEDULE = {
     "deadline-tick": {
         "task": "reporting.tasks.deadline_tick",
-        "schedule": env.float("BLUEZONE_TICK_SECONDS", default=60.0),
+        "schedule": BLUEZONE_TICK_SECONDS,
         "options": {"expires": 55},
     },
 }

@@ -225,3 +225,22 @@ class ProgressSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_date:%d/%m/%Y} – {self.last_date:%d/%m/%Y}"
+
+
+class WatchHeartbeat(models.Model):
+    """When the deadline watch (beat's tick) last finished, so that its silence shows (healthchecks.io's idea).
+
+    One row per watch, rewritten by every tick; the database, not Redis,
+    keeps it, so a dead broker and a dead beat both show as silence.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    last_tick_at = models.DateTimeField(_("lần chạy gần nhất"))
+    last_result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhịp theo dõi hạn báo cáo")
+        verbose_name_plural = _("nhịp theo dõi hạn báo cáo")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_tick_at:%Y-%m-%d %H:%M:%S}"

@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from .flagging import missed_deadlines_flag
 from .notifications import notifications_send_due
+from .watch_heartbeat import heartbeat_record
 
 logger = logging.getLogger(__name__)
 
@@ -46,11 +47,13 @@ def send_notifications(now: str | None = None) -> dict:
 
 @shared_task(name="reporting.tasks.deadline_tick")
 def deadline_tick(now: str | None = None) -> dict:
-    """Detection first, then notices about what it found."""
+    """Detection first, then notices about what it found, then the heartbeat that says the watch is alive."""
     when = _when(now)
     flags = missed_deadlines_flag(now=when)
     sent = notifications_send_due(now=when)
-    return {"flags_created": flags.total_created, "escalated": flags.total_escalated, "sent": sent.sent}
+    result = {"flags_created": flags.total_created, "escalated": flags.total_escalated, "sent": sent.sent}
+    heartbeat_record(result=result)
+    return result
 
 
 def enqueue(task, *args, **kwargs) -> None:
