@@ -59,16 +59,5 @@ class FallbackCache:
                 self._failed("set", exc)
         self.local.set(key, value, timeout)
 
-    def shared_state(self) -> str:
-        """'ok', 'down' (it failed just now) or 'paused' (skipped after a recent failure)."""
-        if not self._shared_usable():
-            return "paused"
-        try:
-            shared_cache.get("bluezone:healthz")
-            return "ok"
-        except Exception as exc:
-            self._failed("healthz", exc)
-            return "down"
-
 
 cache = FallbackCache("default")
