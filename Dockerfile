@@ -19,4 +19,5 @@ RUN SECRET_KEY=build-only-collectstatic-key-not-used-at-runtime-000 DEBUG=off AL
     && mkdir -p var && chown -R bluezone var
 USER bluezone
 EXPOSE 8000
-CMD ["gunicorn", "bluezone_portal.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30", "--access-logfile", "-"]
+# Processes, threads and timeouts: bluezone_portal/gunicorn_conf.py (behind the proxy of docker-compose.yml).
+CMD ["gunicorn", "bluezone_portal.wsgi:application", "-c", "python:bluezone_portal.gunicorn_conf"]
