@@ -33,10 +33,7 @@ demo: migrate
 # Web server, Celery worker and beat on the embedded broker; Ctrl-C stops all three.
 run: demo
 	@echo "Portal: http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and beat)"
-	@trap 'kill 0' INT TERM EXIT; \
-	DEBUG=on $(BIN)/celery -A bluezone_portal worker --loglevel=INFO --concurrency=1 --without-gossip --without-mingle & \
-	DEBUG=on $(BIN)/celery -A bluezone_portal beat --loglevel=INFO & \
-	DEBUG=on $(PYTHON) manage.py runserver $(HOST):$(PORT) --noreload
+	@DEBUG=on exec $(PYTHON) -m bluezone_portal.devserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest --ds=bluezone_portal.settings_test

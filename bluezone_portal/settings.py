@@ -281,7 +281,9 @@ LOGGING = {
     # One event per line: CR/LF in a message (a user name, a path) are escaped, never a forged line.
     "formatters": {"plain": {"()": "units.logging.SingleLineFormatter",
                              "format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"expected_refusals": {"()": "units.logging.ExpectedRefusalFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["expected_refusals"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
