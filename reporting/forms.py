@@ -50,17 +50,22 @@ class ReportForm(_ServiceBackedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, unit: Unit, late: bool, **kwargs):
+    def __init__(self, *args, unit: Unit, late: bool, previous: Mapping[str, tuple[int, dt.date]] | None = None,
+                 **kwargs):
+        """`previous`: per count, the figure (and its date) a blank keeps (selectors_history.FormState)."""
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.late = late
+        previous = previous or {}
         note = self.fields.pop("note")
         for name in fields_for_unit(unit):
             total = denominator_for(unit, name)
+            help_parts = [blank_hint(previous.get(name))]
+            if total is not None:
+                help_parts.append(_("Tổng số của đơn vị: %(total)s") % {
+                    "total": number_format(total, force_grouping=True)})
             self.fields[name] = forms.CharField(
-                label=field_label(name), required=False, widget=_count_input(),
-                help_text=_("Tổng số của đơn vị: %(total)s") % {"total": number_format(total, force_grouping=True)}
-                if total is not None else "",
+                label=field_label(name), required=False, widget=_count_input(), help_text=" ".join(help_parts),
             )
         self.fields["note"] = note
         if late:
@@ -98,6 +103,24 @@ class OfficialFigureForm(_ServiceBackedForm):
     def values(self) -> dict:
         return {"residents_installed": self.data.get("residents_installed", ""),
                 "note": self.cleaned_data.get("note", "")}
+
+
+def blank_hint(previous: tuple[int, dt.date] | None) -> str:
+    """What leaving a count blank does (rule 1): it keeps the previous figure, never counts as 0."""
+    if previous is None:
+        return str(_("Để trống nếu chưa có số liệu: đơn vị chưa có số nào trước ngày này."))
+    value, day = previous
+    return str(_("Để trống nếu chưa có số mới: giữ số trước đó %(value)s (ngày %(date)s).") % {
+        "value": number_format(value, force_grouping=True), "date": day.strftime("%d/%m/%Y")})
+
+
+def blank_kept(previous: tuple[int, dt.date] | None) -> str:
+    """How a receipt shows a count that was left blank: what it keeps."""
+    if previous is None:
+        return str(_("Để trống — chưa có số nào trước ngày này"))
+    value, day = previous
+    return str(_("Để trống — giữ số trước đó %(value)s (ngày %(date)s)") % {
+        "value": number_format(value, force_grouping=True), "date": day.strftime("%d/%m/%Y")})
 
 
 def initial_values(*, day: dt.date, source, note_source) -> dict:

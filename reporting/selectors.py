@@ -1,7 +1,8 @@
 """Reads. Dashboards, API and Excel all take their numbers from here.
 
 Rule 1: a territory's installs on D = the sum over its leaves of each leaf's
-latest report dated on or before D (carry forward). With `as_at`, the
+latest report dated on or before D (carry forward), per count: a count left
+blank keeps the leaf's latest non-blank one. With `as_at`, the
 figures are those saved strictly before that instant (from the revision
 history), which makes the 15:00 snapshot reproducible later.
 """
@@ -12,17 +13,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Lookup, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from units.models import Campaign, Unit
 
 from . import targets
-from .models import DailyReport, ReportRevision
+from .models import COUNT_FIELDS, DailyReport, ReportRevision
 from .progress_table import EMPTY, progress_rows_kept
 
 
 @dataclass(frozen=True)
 class LatestValues:
+    """A unit's figures on a day: `date` is its latest report's; each count is carried forward on its own."""
+
     date: dt.date
     residents_installed: int | None
     staff_installed: int | None
@@ -33,32 +37,46 @@ class LatestValues:
 def latest_values(
     *, units: QuerySet[Unit], day: dt.date, as_at: dt.datetime | None = None
 ) -> dict[int, LatestValues]:
-    """Each unit's latest report dated on or before `day`: one query, whatever the count.
+    """Each unit's latest report dated on or before `day`, each count its latest non-blank one: one query.
 
-    The latest row ids stay inside the database (an IN subquery): a list of
-    ids would be split into several queries on SQLite past 999 units.
+    Rule 1 carries figures forward per field: a count left blank means "no
+    new figure", so it takes the unit's latest non-blank value of that count
+    on or before `day` (None when it never had one); `date` stays the latest
+    report's date (what "reported that day" means). The latest row ids stay
+    inside the database (an IN subquery): a list of ids would be split into
+    several queries on SQLite past 999 units. A blank count is looked up
+    further back only when that row has it blank (COALESCE evaluates the
+    subquery lazily).
     """
     if as_at is None:
         source = DailyReport.objects.filter(unit=OuterRef("pk"), date__lte=day).order_by("-date")
         model = DailyReport
+        earlier = DailyReport.objects.filter(unit=OuterRef("unit_id"), date__lt=OuterRef("date"))
     else:
         # Strictly before: a save at 15:00:00 is late (rule 2), so not in the 15:00 snapshot.
         source = ReportRevision.objects.filter(
             unit=OuterRef("pk"), date__lte=day, created_at__lt=as_at
         ).order_by("-date", "-created_at", "-number")
         model = ReportRevision
+        # Each earlier date as it stood then: its last revision saved before `as_at`.
+        superseded = ReportRevision.objects.filter(
+            unit=OuterRef("unit_id"), date=OuterRef("date"), created_at__lt=as_at,
+        ).filter(Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"),
+                                                               number__gt=OuterRef("number")))
+        earlier = ReportRevision.objects.filter(
+            unit=OuterRef("unit_id"), date__lt=OuterRef("date"), created_at__lt=as_at,
+        ).filter(~Exists(superseded))
     latest_ids = units.annotate(latest_id=Subquery(source.values("pk")[:1])).values("latest_id")
-    rows = model.objects.filter(_pk_among(latest_ids)).order_by().values(
-        "unit_id", "date", "residents_installed", "staff_installed", "family_installed", "assisted_installs",
+    carried = {
+        f"carried_{name}": Coalesce(F(name), Subquery(
+            earlier.filter(**{f"{name}__isnull": False}).order_by("-date").values(name)[:1]))
+        for name in COUNT_FIELDS
+    }
+    rows = model.objects.filter(_pk_among(latest_ids)).order_by().annotate(**carried).values(
+        "unit_id", "date", *carried,
     )
     return {
-        row["unit_id"]: LatestValues(
-            date=row["date"],
-            residents_installed=row["residents_installed"],
-            staff_installed=row["staff_installed"],
-            family_installed=row["family_installed"],
-            assisted_installs=row["assisted_installs"],
-        )
+        row["unit_id"]: LatestValues(date=row["date"], **{name: row[f"carried_{name}"] for name in COUNT_FIELDS})
         for row in rows
     }
 
@@ -161,7 +179,7 @@ def _figures_maintained(
 def _figures_from_reports(
     *, root: Unit, districts: list[Unit], day: dt.date, as_at: dt.datetime | None
 ) -> tuple[TerritoryFigures, dict[str, TerritoryFigures]]:
-    """The definition itself: every active leaf's latest report on or before `day`, carried forward."""
+    """The definition itself: every active leaf's latest residents figure on or before `day`, carried forward."""
     leaves = Unit.objects.subtree(root).leaves().filter(active=True)
     leaf_rows = list(leaves.values("pk", "path"))
     latest = latest_values(units=leaves, day=day, as_at=as_at)

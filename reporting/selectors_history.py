@@ -6,7 +6,7 @@ Every list here costs a fixed number of queries, whatever the number of units.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -25,11 +25,31 @@ class FormState:
 
     report: DailyReport | None  # the day's own report, if any
     last: DailyReport | None  # the latest report dated on or before the day (carry forward)
+    # Per count, what a blank keeps (rule 1): the latest non-blank figure dated before the day, and its date.
+    previous: dict[str, tuple[int, dt.date]] = field(default_factory=dict)
 
 
 def report_form_state(*, unit: Unit, day: dt.date) -> FormState:
     last = DailyReport.objects.filter(unit=unit, date__lte=day).order_by("-date").first()
-    return FormState(report=last if last is not None and last.date == day else None, last=last)
+    return FormState(report=last if last is not None and last.date == day else None, last=last,
+                     previous=report_previous_figures(unit=unit, day=day))
+
+
+def report_previous_figures(*, unit: Unit, day: dt.date) -> dict[str, tuple[int, dt.date]]:
+    """Per count, `unit`'s latest non-blank figure dated before `day` and its date: what a blank keeps.
+
+    One query; a unit has at most one report per campaign day, and the scan
+    stops once every count has a figure.
+    """
+    found: dict[str, tuple[int, dt.date]] = {}
+    rows = DailyReport.objects.filter(unit=unit, date__lt=day).order_by("-date").values_list("date", *COUNT_FIELDS)
+    for date, *values in rows:
+        for name, value in zip(COUNT_FIELDS, values, strict=True):
+            if value is not None and name not in found:
+                found[name] = (value, date)
+        if len(found) == len(COUNT_FIELDS):
+            break
+    return found
 
 
 @dataclass(frozen=True)

@@ -257,8 +257,9 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
 def _reported_by_day(*, root: Unit, days: list[dt.date], as_at: dt.datetime | None) -> dict[dt.date, int]:
     """Each day's sum over the active leaves of their latest figure (as known at `as_at`), in one query.
 
-    The database turns the history into one change per leaf and report (its
-    figure from its date, taken away at its next report) and sums them by
+    The database turns the history into one change per leaf and report with a
+    figure (its figure from its date, taken away at the leaf's next report
+    with a figure: a blank keeps the one before) and sums them by
     day; only those sums come back, so memory does not grow with the history
     (1.2 million revisions for a country).
     """
@@ -281,8 +282,9 @@ def _reported_by_day(*, root: Unit, days: list[dt.date], as_at: dt.datetime | No
     sql = f"""
         WITH snapshot AS ({snapshot}),
         dated AS (
-            SELECT date, COALESCE(res, 0) AS res, LEAD(date) OVER (PARTITION BY unit_id ORDER BY date) AS next_date
-            FROM snapshot
+            -- Rule 1 per count: a blank figure is no new figure, so only reports with one start or end it.
+            SELECT date, res, LEAD(date) OVER (PARTITION BY unit_id ORDER BY date) AS next_date
+            FROM snapshot WHERE res IS NOT NULL
         )
         SELECT day, SUM(delta) FROM (
             SELECT CASE WHEN date < %s THEN %s ELSE date END AS day, res AS delta
@@ -310,7 +312,8 @@ def _as_date(value) -> dt.date:
 def _residents_history(
     *, units: QuerySet[Unit], root: Unit, until: dt.date, as_at: dt.datetime | None,
 ) -> dict[int, list[tuple[dt.date, int | None]]]:
-    """Per unit, (date, residents) ascending; with `as_at`, each date's last revision known then."""
+    """Per unit, (date, residents) ascending, blank figures left out (rule 1: a blank keeps the one before);
+    with `as_at`, each date's last revision known then."""
     where = Q(unit__in=units) | Q(unit=root)
     if as_at is None:
         rows = DailyReport.objects.filter(where, date__lte=until).order_by("unit_id", "date")
@@ -321,7 +324,8 @@ def _residents_history(
     by_unit: dict[int, dict[dt.date, int | None]] = {}
     for unit_id, day, residents in rows.values_list("unit_id", "date", "residents_installed"):
         by_unit.setdefault(unit_id, {})[day] = residents  # later revisions of a date overwrite earlier ones
-    return {unit_id: sorted(dated.items()) for unit_id, dated in by_unit.items()}
+    return {unit_id: sorted((day, value) for day, value in dated.items() if value is not None)
+            for unit_id, dated in by_unit.items()}
 
 
 def _latest_on(dated: list[tuple[dt.date, int | None]], day: dt.date) -> tuple[dt.date, int | None] | None:

@@ -27,13 +27,14 @@ from units.models import Campaign, Role, Unit
 from . import deadlines
 from .campaigns import campaign_current, campaign_default_day, campaign_is_running, campaign_today
 from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME
-from .forms import OfficialFigureForm, ReportForm, initial_values
+from .forms import OfficialFigureForm, ReportForm, blank_kept, initial_values
 from .models import Channel
 from .selectors import province_progress
 from .selectors_history import (
     children_status,
     official_entries,
     report_form_state,
+    report_previous_figures,
     revision_changes,
     revision_readable,
     revisions_readable,
@@ -152,7 +153,7 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
 
     if posted:
         # A posted day outside the open days is the service's to refuse (rule 2), by name.
-        form = ReportForm(request.POST, unit=unit, late=late)
+        form = ReportForm(request.POST, unit=unit, late=late, previous=state.previous)
         if form.is_valid():
             try:
                 saved = report_submit(
@@ -169,7 +170,7 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
                 return redirect("report_receipt", revision_id=saved.revision.pk)
     else:
         form = ReportForm(
-            unit=unit, late=late,
+            unit=unit, late=late, previous=state.previous,
             initial=initial_values(day=day, source=state.last, note_source=state.report),
         )
 
@@ -212,7 +213,11 @@ def report_receipt(request: HttpRequest, revision_id: int) -> HttpResponse:
     if revision is None:
         raise Http404
     report, unit = revision.report, revision.unit
-    values = [(field_label(name), getattr(revision, name)) for name in fields_for_unit(unit)]
+    fields = fields_for_unit(unit)
+    # A blank count keeps the previous figure (rule 1): the receipt says which one.
+    previous = report_previous_figures(unit=unit, day=revision.date) \
+        if any(getattr(revision, name) is None for name in fields) else {}
+    values = [(field_label(name), getattr(revision, name), blank_kept(previous.get(name))) for name in fields]
     campaign = report.campaign
     context = {
         "revision": revision,

@@ -13,12 +13,27 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from reporting.campaigns import campaign_current
-from reporting.dashboards import AS_AT_DEADLINE, AS_AT_NOW, DashboardView, dashboard_view_parse, rows_readable
+from reporting.dashboards import (
+    AS_AT_DEADLINE,
+    AS_AT_NOW,
+    DashboardView,
+    dashboard_view_parse,
+    district_of,
+    rows_readable,
+)
 from reporting.progress_table import progress_cached
 from reporting.selectors import province_progress
-from reporting.selectors_progress import district_table, province_projection, province_trend
+from reporting.selectors_progress import (
+    TerritoryRow,
+    commune_table,
+    district_table,
+    province_projection,
+    province_trend,
+    staff_table,
+)
 from reporting.targets import target_count
 from units.access import unit_readable_by
+from units.models import Unit
 
 RATE_HELP = "Tỷ lệ dạng phân số (0.3 = 30 %)."
 
@@ -80,6 +95,47 @@ class DistrictProgressSerializer(serializers.Serializer):
     required_daily = serializers.IntegerField(allow_null=True)
 
 
+class UnitResidentsSerializer(serializers.Serializer):
+    population = serializers.IntegerField(allow_null=True, help_text="Dân số (null nếu chưa công bố).")
+    installed = serializers.IntegerField(help_text="Số người dân đã cài đặt (số liệu gần nhất, cộng dồn).")
+    rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
+    change = serializers.IntegerField(help_text="Thay đổi so với ngày trước.")
+    rank = serializers.IntegerField(help_text="Thứ hạng theo tỷ lệ: huyện trong toàn tỉnh, xã trong huyện của mình.")
+    lagging = serializers.BooleanField(help_text="Dưới lộ trình của ngày xem.")
+    leaves = serializers.IntegerField()
+    stale_leaves = serializers.IntegerField()
+    on_time_leaves = serializers.IntegerField()
+    target_installed = serializers.IntegerField(allow_null=True)
+    shortfall = serializers.IntegerField(allow_null=True)
+    required_daily = serializers.IntegerField(allow_null=True)
+
+
+class UnitStaffSerializer(serializers.Serializer):
+    staff_total = serializers.IntegerField(allow_null=True)
+    family_total = serializers.IntegerField(allow_null=True)
+    staff_installed = serializers.IntegerField()
+    family_installed = serializers.IntegerField()
+    assisted_installs = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True, help_text="(cán bộ + người thân đã cài) / (tổng cán bộ + người "
+                                  "thân). " + RATE_HELP)
+    target_rate = serializers.FloatField(help_text=RATE_HELP)
+    meets_target = serializers.BooleanField()
+    reported_today = serializers.BooleanField(help_text="Đơn vị có báo cáo của ngày xem.")
+    last_report = serializers.DateField(allow_null=True, help_text="Ngày của báo cáo gần nhất.")
+
+
+class OwnUnitProgressSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+    residents = UnitResidentsSerializer(
+        allow_null=True, help_text="Người dân (huyện, xã, phường, thị trấn); null với cơ quan, đơn vị.",
+    )
+    staff = UnitStaffSerializer(
+        allow_null=True, help_text="Cán bộ và người thân (mục tiêu 100 %); null khi đơn vị không có tổng số cán bộ.",
+    )
+
+
 class ProgressSerializer(serializers.Serializer):
     date = serializers.DateField()
     as_at = serializers.ChoiceField(choices=[AS_AT_NOW, AS_AT_DEADLINE])
@@ -87,14 +143,16 @@ class ProgressSerializer(serializers.Serializer):
         allow_null=True, help_text="Thời điểm chụp số liệu khi as_at=deadline; null khi as_at=now.",
     )
     province = ProvinceProgressSerializer(
-        allow_null=True,
-        help_text="Chỉ cho người được xem toàn tỉnh (Sở TT&TT, lãnh đạo UBND tỉnh, quản trị); "
-        "null với cán bộ báo cáo của đơn vị (số liệu toàn tỉnh công khai tại /cong-khai/).",
+        help_text="Số liệu toàn tỉnh, cho mọi người gọi (công khai tại /cong-khai/).",
     )
     districts = DistrictProgressSerializer(
         many=True,
         help_text="Các huyện, thị xã, thành phố người gọi được xem, theo thứ hạng: tất cả với người xem toàn tỉnh; "
         "chỉ huyện của mình với cán bộ cấp huyện; rỗng với cán bộ xã, phường và cơ quan.",
+    )
+    unit = OwnUnitProgressSerializer(
+        allow_null=True,
+        help_text="Đơn vị của người gọi (như trang Tổng quan của đơn vị đó); null với tài khoản không gắn đơn vị.",
     )
 
 
@@ -109,44 +167,74 @@ class ProgressDetailSerializer(serializers.Serializer):
 
 
 def progress_payload(*, view: DashboardView, user) -> dict:
-    """The answer's body; the scope is applied here, the numbers come from the selectors."""
+    """The answer's body; the scope is applied here, the numbers come from the selectors.
+
+    The province figures are public (/cong-khai/), so every caller gets them;
+    districts are narrowed to what the caller may read, and a unit's own
+    reporter gets its own unit's row as the web pages show it.
+    """
     campaign, day, as_at = view.campaign, view.day, view.as_at
-    reads_province = unit_readable_by(user=user, unit=campaign.root)
-    own = getattr(user, "unit", None)
-    if not reads_province and (own is None or not own.is_district):
-        # Below the district level nothing of this answer is readable: skip the province-wide reads.
-        return {"date": day, "as_at": view.as_at_choice, "as_at_time": as_at, "province": None, "districts": []}
     progress = province_progress(campaign=campaign, day=day, as_at=as_at)
-    rows = rows_readable(user=user, rows=district_table(campaign=campaign, day=day, as_at=as_at, progress=progress))
-    province = None
-    if reads_province:
-        projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
-                                                                                 as_at=as_at))
-        root, total = campaign.root, progress.province
-        goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
-            if root.population else None
-        province = {
-            "code": root.code, "name": root.name, "population": root.population,
-            "official_installed": progress.official_installed, "official_date": progress.official_date,
-            "official_rate": progress.official_rate,
-            "reported_installed": total.installed, "reported_rate": total.rate,
-            "target_rate": progress.target_rate, "target_installed": goal,
-            "shortfall": None if goal is None else max(goal - total.installed, 0),
-            "trajectory_rate": progress.trajectory_rate, "required_daily": progress.required_daily,
-            "days_left": progress.days_left, "leaves": total.leaves, "stale_leaves": total.stale_leaves,
-            "daily_pace": projection.daily_pace, "projected_date": projection.projected_date,
-        }
-    districts = [
-        {
-            "code": r.unit.code, "name": r.unit.name, "population": r.population, "installed": r.installed,
-            "rate": r.rate, "change": r.change, "rank": r.rank, "lagging": r.lagging, "leaves": r.leaves,
-            "stale_leaves": r.stale_leaves, "on_time_leaves": r.on_time_leaves,
-            "target_installed": r.target_count, "shortfall": r.shortfall, "required_daily": r.required_daily,
-        }
-        for r in rows
-    ]
+    table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress)
+    rows = rows_readable(user=user, rows=table)
+    projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
+                                                                             as_at=as_at))
+    root, total = campaign.root, progress.province
+    goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
+        if root.population else None
+    province = {
+        "code": root.code, "name": root.name, "population": root.population,
+        "official_installed": progress.official_installed, "official_date": progress.official_date,
+        "official_rate": progress.official_rate,
+        "reported_installed": total.installed, "reported_rate": total.rate,
+        "target_rate": progress.target_rate, "target_installed": goal,
+        "shortfall": None if goal is None else max(goal - total.installed, 0),
+        "trajectory_rate": progress.trajectory_rate, "required_daily": progress.required_daily,
+        "days_left": progress.days_left, "leaves": total.leaves, "stale_leaves": total.stale_leaves,
+        "daily_pace": projection.daily_pace, "projected_date": projection.projected_date,
+    }
     return {"date": day, "as_at": view.as_at_choice, "as_at_time": as_at, "province": province,
-            "districts": districts}
+            "districts": [_territory(r) | {"code": r.unit.code, "name": r.unit.name} for r in rows],
+            "unit": _own_unit(view=view, user=user, districts=table)}
+
+
+def _territory(row: TerritoryRow) -> dict:
+    return {
+        "population": row.population, "installed": row.installed, "rate": row.rate, "change": row.change,
+        "rank": row.rank, "lagging": row.lagging, "leaves": row.leaves, "stale_leaves": row.stale_leaves,
+        "on_time_leaves": row.on_time_leaves, "target_installed": row.target_count, "shortfall": row.shortfall,
+        "required_daily": row.required_daily,
+    }
+
+
+def _own_unit(*, view: DashboardView, user, districts: list[TerritoryRow]) -> dict | None:
+    """The caller's own unit as its web pages show it: a district's row among the districts, a commune's
+    within its district (the district page), staff figures as on the agencies page."""
+    own = getattr(user, "unit", None)
+    if own is None or not unit_readable_by(user=user, unit=own):
+        return None
+    campaign, day, as_at = view.campaign, view.day, view.as_at
+    residents = None
+    if own.is_district:
+        residents = next((r for r in districts if r.unit.pk == own.pk), None)
+    elif own.is_leaf_territory:
+        rows = commune_table(campaign=campaign, district=district_of(own) or own, day=day, as_at=as_at)
+        residents = next((r for r in rows if r.unit.pk == own.pk), None)
+    staff = None
+    if own.is_agency or own.staff_total or own.family_total:
+        staff = next(iter(staff_table(campaign=campaign, day=day, units=Unit.objects.filter(pk=own.pk),
+                                      as_at=as_at)), None)
+    return {
+        "code": own.code, "name": own.name, "kind": own.kind,
+        "residents": _territory(residents) if residents else None,
+        "staff": {
+            "staff_total": staff.staff_total, "family_total": staff.family_total,
+            "staff_installed": staff.staff_installed, "family_installed": staff.family_installed,
+            "assisted_installs": staff.assisted_installs, "rate": staff.rate, "target_rate": staff.target_rate,
+            "meets_target": staff.meets_target, "reported_today": staff.reported_today,
+            "last_report": staff.last_report,
+        } if staff else None,
+    }
 
 
 @extend_schema(

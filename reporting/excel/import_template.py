@@ -61,7 +61,8 @@ def import_template_write(*, user: User, parent: Unit, day: dt.date, out: IO[byt
     ws.append([text_cell(ws, _("Đơn vị: %(unit)s (mã %(code)s)") % {"unit": parent.name, "code": parent.code},
                          "bz_subtitle")])
     ws.append([text_cell(ws, _("Nhập số liệu cộng dồn đến ngày báo cáo vào các ô màu vàng; ô màu xám không áp dụng "
-                               "cho đơn vị. Để trống cả dòng nếu đơn vị chưa có số liệu."), "bz_note")])
+                               "cho đơn vị. Ô để trống giữ số liệu trước đó (không tính là 0); để trống cả dòng nếu "
+                               "đơn vị chưa có số liệu mới."), "bz_note")])
     ws.append([text_cell(ws, _("Mỗi dòng thay thế toàn bộ báo cáo của đơn vị trong ngày đó. Không sửa mã đơn vị "
                                "và tiêu đề cột. Tải tệp lên tại trang “Nhập Excel” của cổng."), "bz_note")])
     ws.append([])

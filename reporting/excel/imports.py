@@ -58,7 +58,7 @@ def _row_errors(sheet: ImportSheet, row: SheetRow, errors: dict[str, list[str]])
     for name, messages in errors.items():
         if name == "date":
             continue  # checked once for the whole file
-        column = sheet.column_letter(name) if name in VALUE_FIELDS else None
+        column = sheet.column_letter(name) if name in (*VALUE_FIELDS, "late_reason") else None
         for message in messages:
             found.append(_error(message, row=row.number, column=column, field_name=None if name == "__all__" else name))
     return found
@@ -91,8 +91,20 @@ def _values(row: SheetRow) -> dict:
     return values
 
 
-def _unchanged(existing: DailyReport | None, cleaned: dict) -> bool:
-    return existing is not None and all(getattr(existing, name) == cleaned.get(name) for name in VALUE_FIELDS)
+def _late_reason(row: SheetRow) -> str | None:
+    """The row's late reason; None when its cell is empty (the report then keeps the reason it has)."""
+    raw = row.values.get("late_reason")
+    text = str(raw).strip() if raw is not None else ""
+    return text or None
+
+
+def _unchanged(existing: DailyReport | None, cleaned: dict, *, late_reason: str | None) -> bool:
+    """Nothing to save: the same counts and note, and no late reason other than the one the report has."""
+    return (
+        existing is not None
+        and all(getattr(existing, name) == cleaned.get(name) for name in VALUE_FIELDS)
+        and (late_reason is None or existing.late_reason == cleaned["late_reason"])
+    )
 
 
 def excel_import_run(
@@ -142,10 +154,11 @@ def excel_import_run(
                 row=row.number, column=code_column, field_name="unit"))
             continue
         seen[row.code] = row.number
+        reason = _late_reason(row)
         try:
             # No previous report: only warnings need it, and the save below words those itself.
             cleaned, _warnings = report_validate(user=user, unit=unit, day=day, values=_values(row),
-                                                 previous=None, now=now, campaign=campaign)
+                                                 previous=None, now=now, campaign=campaign, late_reason=reason)
         except ReportForbidden as refused:
             forbidden = True
             errors += [_error(m, row=row.number, column=code_column, field_name="unit")
@@ -154,7 +167,7 @@ def excel_import_run(
         except ReportRefused as refused:
             errors += _row_errors(sheet, row, refused.errors)
             continue
-        if _unchanged(existing.get(unit.pk), cleaned):
+        if _unchanged(existing.get(unit.pk), cleaned, late_reason=reason):
             result.unchanged += 1
             continue
         to_save.append((row, unit))
@@ -176,11 +189,10 @@ def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: Us
     try:
         with transaction.atomic():
             for row, unit in rows:
-                reason = row.values.get("late_reason")
-                reason = str(reason).strip() if reason not in (None, "") else None
                 try:
                     saved = report_submit(user=user, unit=unit, day=day, values=_values(row), channel=Channel.IMPORT,
-                                          ip_address=ip_address, late_reason=reason, now=now, campaign=campaign)
+                                          ip_address=ip_address, late_reason=_late_reason(row), now=now,
+                                          campaign=campaign)
                 except ReportRefused as refused:  # changed between the check and the save: undo everything
                     raise _RowFailed(row, refused) from refused
                 if saved.created:

@@ -10,8 +10,9 @@ def migration_sql(name: str) -> str:
 
 
 def function_sql(sql: str, name: str) -> str:
-    """`name`'s CREATE FUNCTION statement in `sql`, as CREATE OR REPLACE."""
-    start = sql.index(f"CREATE FUNCTION {name}(")
+    """`name`'s CREATE [OR REPLACE] FUNCTION statement in `sql`, as CREATE OR REPLACE."""
+    replaced = f"CREATE OR REPLACE FUNCTION {name}("
+    start = sql.index(replaced) if replaced in sql else sql.index(f"CREATE FUNCTION {name}(")
     body = sql.index("$$", start) + 2
     end = sql.index("$$;", body) + len("$$;")
     return sql[start:end].replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.urls import reverse
 
 from reporting.campaigns import campaign_deadline_at
 from reporting.selectors import province_progress
-from reporting.selectors_progress import district_table, province_projection, province_trend
-from tests.conftest import local
+from reporting.selectors_progress import commune_table, district_table, province_projection, province_trend
+from tests.conftest import local, unit
 from tests.reporting import dashboard_support
 from tests.reporting.dashboard_support import D18, D20, PHUONG_I_AT_15H, PHUONG_I_AT_16H, submit
 
@@ -96,16 +97,50 @@ def test_deadline_snapshot_is_taken_at_15h_exactly(api_client, history, lan, tha
     assert next(d for d in body["districts"] if d["code"] == "930")["installed"] == 1010 + 2000
 
 
-def test_district_reporter_sees_only_its_district_and_no_province(api_client, history, minh):
+def test_district_reporter_sees_the_province_and_only_its_district(api_client, history, minh, thao):
     body = _get(api_client, minh, date="2020-08-20").json()
-    assert body["province"] is None
+    assert body["province"] == _get(api_client, thao, date="2020-08-20").json()["province"]
     assert [d["code"] for d in body["districts"]] == ["930"]
+    own = {k: v for k, v in body["districts"][0].items() if k not in ("code", "name")}
+    assert body["unit"] == {"code": "930", "name": "Thành phố Vị Thanh", "kind": "city", "residents": own,
+                            "staff": None}
 
 
-def test_commune_and_agency_reporters_see_no_district(api_client, history, lan, dung):
-    for user in (lan, dung):
-        body = _get(api_client, user, date="2020-08-20").json()
-        assert body["province"] is None and body["districts"] == []
+def test_commune_reporter_gets_the_province_and_its_own_row_as_the_district_page_shows_it(
+        api_client, history, lan, thao, client):
+    body = _get(api_client, lan, date="2020-08-20").json()
+    assert body["province"] == _get(api_client, thao, date="2020-08-20").json()["province"]
+    assert body["province"]["reported_installed"] == PHUONG_I_AT_16H + 2600 + 700
+    assert body["districts"] == []
+    row = next(r for r in commune_table(campaign=history, district=unit("930"), day=D20) if r.unit.code == "31318")
+    assert body["unit"]["code"] == "31318" and body["unit"]["staff"] is None
+    assert body["unit"]["residents"] == {
+        "population": 5628, "installed": PHUONG_I_AT_16H, "rate": row.rate, "change": PHUONG_I_AT_16H - 1150,
+        "rank": row.rank, "lagging": row.lagging, "leaves": 1, "stale_leaves": 0, "on_time_leaves": 1,
+        "target_installed": row.target_count, "shortfall": row.shortfall, "required_daily": row.required_daily,
+    }
+    # The web overview of a commune reporter is its district's page, narrowed to its own row: the same figures.
+    client.force_login(lan)
+    with time_machine.travel(NEXT_MORNING, tick=False):
+        html = client.get(reverse("dashboard_district", args=["930"]), {"date": "2020-08-20"}).content.decode()
+    assert "Phường I" in html and "1.450" in html and "Xã Vị Tân" not in html
+
+
+def test_agency_reporter_gets_the_province_and_its_own_staff_figures(api_client, history, dung, thao):
+    body = _get(api_client, dung, date="2020-08-20").json()
+    assert body["province"] == _get(api_client, thao, date="2020-08-20").json()["province"]
+    assert body["districts"] == []
+    assert body["unit"] == {
+        "code": "SYT", "name": "Sở Y tế", "kind": "agency", "residents": None,
+        "staff": {"staff_total": 300, "family_total": 800, "staff_installed": 240, "family_installed": 500,
+                  "assisted_installs": 0, "rate": 740 / 1100, "target_rate": 1.0, "meets_target": False,
+                  "reported_today": True, "last_report": "2020-08-20"},
+    }
+
+
+def test_reviewers_have_no_own_unit(api_client, history, thao, quang):
+    for user in (thao, quang):
+        assert _get(api_client, user, date="2020-08-20").json()["unit"] is None
 
 
 def test_bad_date_is_refused_naming_the_field(api_client, history, thao):

@@ -198,6 +198,36 @@ def test_unchanged_rows_are_not_saved_again(lan):
     assert ReportRevision.objects.count() == 1
 
 
+def test_a_late_reason_added_to_an_otherwise_unchanged_row_is_saved_as_one_update(lan):
+    """Counts and note as stored, only a late reason added: the reason is saved and the answer says "1 updated"."""
+    late = at(D, 16)
+    assert upload(lan, filled(template(lan, when=late), {"31318": {"D": 700}}), when=late).json()["created"] == 1
+    later = at(D, 17)
+    data = filled(template(lan, when=later), {"31318": {"I": "Mất điện cả buổi sáng"}})
+    response = upload(lan, data, when=later)
+    assert response.status_code == 201, response.content
+    assert (response.json()["saved"], response.json()["updated"], response.json()["unchanged"]) == (1, 1, 0)
+    report = DailyReport.objects.get(unit__code="31318", date=D)
+    assert report.late_reason == "Mất điện cả buổi sáng" and report.residents_installed == 700
+    assert report.on_time is False and ReportRevision.objects.count() == 2
+    # The same file again changes nothing; an empty reason cell keeps the stored reason.
+    again = upload(lan, data, when=later)
+    assert (again.json()["saved"], again.json()["unchanged"]) == (0, 1)
+    kept = upload(lan, filled(template(lan, when=later), {"31318": {"I": None}}), when=later)
+    assert (kept.json()["saved"], kept.json()["unchanged"]) == (0, 1)
+    assert DailyReport.objects.get(unit__code="31318", date=D).late_reason == "Mất điện cả buổi sáng"
+
+
+def test_a_late_reason_that_is_too_long_is_refused_naming_its_column(lan):
+    late = at(D, 16)
+    assert upload(lan, filled(template(lan, when=late), {"31318": {"D": 700}}), when=late).status_code == 201
+    data = filled(template(lan, when=late), {"31318": {"I": "x" * 2001}})
+    response = upload(lan, data, when=late)
+    assert response.status_code == 400
+    assert [(e["column"], e["field"]) for e in response.json()["errors"]] == [("I", "late_reason")]
+    assert DailyReport.objects.get(unit__code="31318", date=D).late_reason == ""
+
+
 def test_the_date_comes_from_the_form_when_the_sheet_has_none(lan):
     data = filled(template(lan), {"31318": {"D": 700}})
     wb = load_workbook(io.BytesIO(data))

@@ -1,7 +1,9 @@
 """The maintained progress table (issue 7) always equals rule 1 computed from the reports.
 
 Rule 1: a territory's installs on D = the sum over its active leaves of each
-leaf's latest report dated on or before D. PostgreSQL keeps
+leaf's latest residents figure dated on or before D — per field: a report
+that leaves the figure blank still counts as the leaf reporting that day, but
+keeps the figure before it (never 0). PostgreSQL keeps
 reporting_progressday by triggers; these tests drive real writes (the report
 service, other writers, unit changes, concurrent connections), commit them,
 and compare the table — and the selectors that read it — with that definition
@@ -51,7 +53,7 @@ def rule_one(days: list[dt.date]) -> dict[tuple[int, dt.date], tuple[int, int, i
             for leaf in below:
                 dated = [r for r in reports.get(leaf["pk"], []) if r[0] <= day]
                 if dated:
-                    installs += dated[-1][1] or 0
+                    installs += next((r[1] for r in reversed(dated) if r[1] is not None), 0)
                     fresh += dated[-1][0] == day
                     on_time += dated[-1][0] == day and dated[-1][2]
             expected[(unit["pk"], day)] = (installs, len(below), fresh, on_time)
@@ -101,7 +103,8 @@ def assert_selectors_agree(campaign, days) -> None:
 
 
 def trend_as_known_at(campaign, until: dt.date, as_at: dt.datetime) -> list[int]:
-    """Rule 1 on the revisions saved strictly before `as_at` (the 15:00 snapshot), straight from the rows."""
+    """Rule 1 on the revisions saved strictly before `as_at` (the 15:00 snapshot), straight from the rows:
+    each date as its last revision then left it, each leaf its latest non-blank figure."""
     leaves = set(Unit.objects.filter(kind__in=LEAF_KINDS, active=True).values_list("pk", flat=True))
     known: dict[int, dict[dt.date, int | None]] = {}
     for unit_id, day, residents in ReportRevision.objects.filter(created_at__lt=as_at).order_by(
@@ -111,9 +114,9 @@ def trend_as_known_at(campaign, until: dt.date, as_at: dt.datetime) -> list[int]
     for day in [d for d in campaign.days() if d <= until]:
         total = 0
         for unit_id, dated in known.items():
-            earlier = [d for d in dated if d <= day]
-            if unit_id in leaves and earlier:
-                total += dated[max(earlier)] or 0
+            figures = [d for d in dated if d <= day and dated[d] is not None]
+            if unit_id in leaves and figures:
+                total += dated[max(figures)]
         totals.append(total)
     return totals
 
@@ -136,7 +139,8 @@ def _submit(user, unit: Unit, day: dt.date, rng: random.Random, **values) -> Non
         local(day.year, day.month, day.day, 16, rng.randint(0, 59)),
         local(day.year, day.month, day.day, 10) + dt.timedelta(days=rng.randint(1, 4)),
     ])
-    values = values or {"residents_installed": rng.choice([None, *range(0, 3000, 7)]),
+    # A third of the random reports leave residents blank (rule 1: the leaf keeps its previous figure).
+    values = values or {"residents_installed": None if rng.random() < 0.35 else rng.randrange(0, 3000, 7),
                         "assisted_installs": rng.randint(0, 50)}
     report_submit(user=user, unit=unit, day=day, values=values, channel="api", now=when)
 
@@ -372,3 +376,86 @@ def test_with_the_table_switched_off_the_selectors_read_the_reports(writer):
     with override_settings(BLUEZONE_PROGRESS_TABLE=False):
         assert progress_span(campaign=_campaign()) is None
     assert progress_span(campaign=_campaign()) == (dt.date(2020, 8, 12), END)
+
+
+def _blank_scenario(writer, leaves: list[Unit], *, atomic: bool) -> None:
+    """Figures, then reports that leave them blank: new, backdated between two figures, and a cleared one."""
+    a, b = leaves[0], leaves[1]
+    saves = [
+        (a, dt.date(2020, 8, 14), {"residents_installed": 500}),
+        (a, dt.date(2020, 8, 16), {"residents_installed": None, "assisted_installs": 5}),  # blank after a figure
+        (b, dt.date(2020, 8, 15), {"residents_installed": 300}),
+        (b, dt.date(2020, 8, 18), {"residents_installed": 400}),
+        (b, dt.date(2020, 8, 18), {"residents_installed": None, "staff_installed": 2}),  # a figure cleared
+        (b, dt.date(2020, 8, 20), {"residents_installed": 450}),
+        (b, dt.date(2020, 8, 17), {"residents_installed": None, "assisted_installs": 1}),  # backdated blank
+        (a, dt.date(2020, 8, 16), {"residents_installed": 520}),  # the blank filled in
+        (a, dt.date(2020, 8, 16), {"residents_installed": None, "assisted_installs": 6}),  # and cleared again
+    ]
+    with transaction.atomic() if atomic else _no_block():
+        for leaf, day, values in saves:
+            report_submit(user=writer, unit=leaf, day=day, values=values, channel="api", now=local(2020, 8, 21, 9))
+
+
+class _no_block:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("atomic", [False, True], ids=["one-statement-saves", "saves-applied-at-commit"])
+def test_blank_count_keeps_previous_figure_in_the_table(writer, atomic):
+    """Each path that writes the table (the save's own update, the commit-time step, a rebuild) keeps a blank's
+    previous figure: Phường/xã A stays at 500 from the 14th, B at 300, then 400, then 450."""
+    campaign = _campaign()
+    progress_table_rebuild(campaign=campaign)
+    leaves = _leaves()[:2]
+    _blank_scenario(writer, leaves, atomic=atomic)
+    assert_table_is_rule_one()
+    province = Unit.objects.get(code="93")
+    rows = progress_rows(unit_ids=[province.pk], days=[dt.date(2020, 8, d) for d in (16, 17, 18, 19, 20)])
+    assert [rows[(province.pk, dt.date(2020, 8, d))].residents_installed for d in (16, 17, 18, 19, 20)] == [
+        800, 800, 800, 800, 950]
+    progress_table_rebuild(campaign=campaign)
+    assert_table_is_rule_one()
+    assert_selectors_agree(campaign, [dt.date(2020, 8, 16), dt.date(2020, 8, 18), dt.date(2020, 8, 20)])
+
+
+def _install(sql: str) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("function", ["reporting_progress_series", "reporting_progress_rebuild",
+                                      "reporting_progress_apply_save"])
+def test_the_comparison_catches_a_function_that_reads_a_blank_as_zero(writer, function):
+    """Mutation check of the tests above: with any one of the three functions back at its old text (a blank
+    read as 0, migrations 0003 and 0005), the comparison with the per-field definition fails."""
+    from reporting.migrations._sql import function_sql, migration_sql
+
+    old = function_sql(migration_sql(
+        "0005_report_save_function" if function == "reporting_progress_apply_save" else "0003_perf_progress_table"),
+        function)
+    current = function_sql(migration_sql("0009_blank_keeps_previous_figure"), function)
+    campaign = _campaign()
+    leaves = _leaves()[:2]
+    try:
+        if function == "reporting_progress_rebuild":
+            _blank_scenario(writer, leaves, atomic=False)
+            _install(old)
+            progress_table_rebuild(campaign=campaign)
+        else:
+            progress_table_rebuild(campaign=campaign)
+            _install(old)
+            # The series is read at commit (several saves in one transaction); apply_save by a save of its own.
+            _blank_scenario(writer, leaves, atomic=function == "reporting_progress_series")
+        with pytest.raises(AssertionError, match="wrong"):
+            assert_table_is_rule_one()
+    finally:
+        _install(current)
+    progress_table_rebuild(campaign=campaign)
+    assert_table_is_rule_one()

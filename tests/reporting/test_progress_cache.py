@@ -91,11 +91,27 @@ def test_a_campaign_change_is_in_the_next_answer(api_client, history, thao):
     assert after["province"]["target_rate"] == 0.5 != before["province"]["target_rate"]
 
 
-def test_each_caller_gets_its_own_scope(api_client, history, thao, minh):
+def test_each_caller_gets_its_own_scope(api_client, history, thao, minh, lan, hoa, dung):
     whole, _ = _get(api_client, thao)
     own, _ = _get(api_client, minh)
-    assert own["province"] is None and [d["code"] for d in own["districts"]] == ["930"]
-    assert len(whole["districts"]) == 8
+    assert own["province"] == whole["province"] and [d["code"] for d in own["districts"]] == ["930"]
+    assert len(whole["districts"]) == 8 and whole["unit"] is None
+    # Two communes of one district and an agency, one after the other: each answer is the caller's own unit.
+    answers = {user.username: _get(api_client, user)[0] for user in (lan, hoa, dung)}
+    assert {name: body["unit"]["code"] for name, body in answers.items()} == {
+        "lan": "31318", "hoa": "31333", "dung": "SYT"}
+    assert all(body["province"] == whole["province"] and body["districts"] == [] for body in answers.values())
+    for user in (lan, hoa, dung, minh):
+        assert _get(api_client, user)[0] == _fresh(api_client, user)
+
+
+def test_a_callers_own_row_follows_its_report(api_client, history, lan):
+    before, _ = _get(api_client, lan)
+    report_submit(user=lan, unit=unit("31318"), day=D20, values={"residents_installed": 1600},
+                  now=local(2020, 8, 20, 17))
+    after, _ = _get(api_client, lan)
+    assert after["unit"]["residents"]["installed"] == 1600 != before["unit"]["residents"]["installed"]
+    assert after == _fresh(api_client, lan)
 
 
 def test_a_rolled_back_save_does_not_change_the_answer(api_client, history, thao, hoa):
