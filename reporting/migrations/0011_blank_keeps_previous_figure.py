@@ -252,7 +252,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("reporting", "0008_drop_indexes_led_by_composites"),
+        ("reporting", "0010_watch_heartbeat"),
     ]
 
     operations = [

@@ -440,7 +440,7 @@ def test_the_comparison_catches_a_function_that_reads_a_blank_as_zero(writer, fu
     old = function_sql(migration_sql(
         "0005_report_save_function" if function == "reporting_progress_apply_save" else "0003_perf_progress_table"),
         function)
-    current = function_sql(migration_sql("0009_blank_keeps_previous_figure"), function)
+    current = function_sql(migration_sql("0011_blank_keeps_previous_figure"), function)
     campaign = _campaign()
     leaves = _leaves()[:2]
     try:
