@@ -27,7 +27,10 @@ def _database_objects() -> dict[str, str]:
 
 def _normal(statement: str) -> str:
     """Compare statements as PostgreSQL prints them: a DROP before, CREATE [OR REPLACE], schema and ';' aside."""
-    text = statement.strip().split(";\n")[-1].strip().rstrip(";").replace(" ON public.", " ON ").replace("EXECUTE FUNCTION public.", "EXECUTE FUNCTION ")
+    text = statement.strip()
+    if text.startswith("DROP TRIGGER"):
+        text = text.split(";\n", 1)[1].strip()
+    text = text.rstrip(";").replace(" ON public.", " ON ").replace("EXECUTE FUNCTION public.", "EXECUTE FUNCTION ")
     for prefix in ("CREATE OR REPLACE ", "CREATE "):
         if text.startswith(prefix):
             text = text[len(prefix):]
