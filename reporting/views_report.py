@@ -29,6 +29,7 @@ from .campaigns import campaign_current, campaign_default_day, campaign_is_runni
 from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME
 from .forms import OfficialFigureForm, ReportForm, initial_values
 from .models import Channel
+from .record_text import warning_text
 from .selectors import province_progress
 from .selectors_history import (
     children_status,
@@ -303,7 +304,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã ghi nhận số liệu chính thức ngày %(date)s (lần %(number)d).") % {
                     "date": saved.report.date.strftime("%d/%m/%Y"), "number": saved.revision.number})
                 for warning in saved.warnings:
-                    messages.warning(request, warning["message"])
+                    messages.warning(request, warning_text(warning))
                 return redirect(f"{reverse('official_figure')}?{urlencode({'ngay': saved.report.date.isoformat()})}")
     else:
         state = report_form_state(unit=root, day=day)

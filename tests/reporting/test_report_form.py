@@ -189,8 +189,12 @@ def test_posting_a_day_that_is_not_open_saves_nothing(lan, raw):
     ("raw", "message"),
     [
         ("-5", "Số người dân đã cài đặt: không được là số âm."),
-        ("12,5", "Số người dân đã cài đặt: phải là số nguyên không âm."),
-        ("5629", "Số người dân đã cài đặt: 5.629 vượt quá tổng số 5.628 của đơn vị."),
+        ("12,5", "Số người dân đã cài đặt: “12,5” không phải số nguyên. Số liệu là số người nên phải là số nguyên, "
+                 "ví dụ 1450 hoặc 1.450"),
+        ("nhiều", "Số người dân đã cài đặt: “nhiều” không phải một số. Hãy nhập số nguyên không âm, "
+                  "ví dụ 1450, 1.450 hoặc 1 450."),
+        ("5629", "Số người dân đã cài đặt: 5.629 vượt quá dân số 5.628 của Phường I."),
+        ("5.629", "Số người dân đã cài đặt: 5.629 vượt quá dân số 5.628 của Phường I."),
     ],
 )
 def test_bad_count_is_refused_next_to_its_field_and_nothing_is_saved(lan, raw, message):
