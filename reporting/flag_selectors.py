@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from units.models import Campaign, Unit, User
 
-from .compliance import compliance_for_day, units_due
+from .compliance import EXCUSED, LATE, MISSING, compliance_for_day, status_label, units_due
 from .flagging import consecutive_runs
 from .models import DailyReport, MissedDeadline
 
@@ -25,6 +25,17 @@ class FlagRow:
     @property
     def unit(self) -> Unit:
         return self.flag.unit
+
+    @property
+    def status(self) -> str:
+        """The flagged day's status in the one vocabulary: excused, late (reported after the deadline) or missing."""
+        if self.flag.excused:
+            return EXCUSED
+        return LATE if self.reported_late_at is not None else MISSING
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
 
 
 def flag_rows(
@@ -83,7 +94,7 @@ class BoardRow:
     contacts: list[User]
 
 
-BOARD_ORDER = ("missing", "late", "not_yet", "excused")
+BOARD_ORDER = (MISSING, LATE, "not_yet", EXCUSED)
 
 
 def flags_board_rows(

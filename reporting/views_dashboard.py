@@ -36,13 +36,7 @@ from .targets import target_count
 
 def status_labels() -> dict[str, tuple[str, str]]:
     """Compliance status → (one-character mark for the grid, label)."""
-    return {
-        compliance.ON_TIME: ("✓", _("Đúng hạn")),
-        compliance.LATE: ("T", _("Trễ hạn")),
-        compliance.MISSING: ("✗", _("Không báo cáo")),
-        compliance.EXCUSED: ("M", _("Được miễn")),
-        compliance.NOT_YET: ("·", _("Chưa đến hạn")),
-    }
+    return {status.value: (compliance.STATUS_MARKS[status], str(status.label)) for status in compliance.ReportStatus}
 
 
 def sector_labels() -> dict[str, str]:
@@ -145,6 +139,13 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     campaign, view = resolved
     communes = rows_readable(user=request.user,
                              rows=commune_table(campaign=campaign, district=unit, day=view.day, as_at=view.as_at))
+    # The same status as the compliance board and the flags board (one vocabulary, reporting.compliance).
+    statuses = compliance.compliance_statuses(
+        campaign=campaign, units=compliance.units_due(within=Unit.objects.filter(pk__in=[r.unit.pk for r in communes])),
+        days=[view.day], now=timezone.now(), as_at=view.as_at)
+    for row in communes:
+        row.status = statuses.get((row.unit.pk, view.day), "")
+        row.status_label = compliance.status_label(row.status) if row.status else ""
     summary = None
     if reads_district:
         rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at)

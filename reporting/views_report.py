@@ -26,7 +26,7 @@ from units.models import Campaign, Role, Unit
 
 from . import deadlines
 from .campaigns import campaign_current, campaign_default_day, campaign_is_running, campaign_today
-from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME
+from .compliance import ReportStatus
 from .forms import OfficialFigureForm, ReportForm, initial_values
 from .models import Channel
 from .record_text import warning_text
@@ -46,13 +46,7 @@ HISTORY_PAGE_SIZE = 20
 
 
 def status_labels() -> dict[str, str]:
-    return {
-        ON_TIME: _("Đúng hạn"),
-        LATE: _("Trễ hạn"),
-        MISSING: _("Chưa báo cáo (đã quá hạn)"),
-        NOT_YET: _("Chưa báo cáo"),
-        EXCUSED: _("Được miễn"),
-    }
+    return {status.value: str(status.label) for status in ReportStatus}
 
 
 def _open_days(*, campaign: Campaign, today: dt.date) -> list[dt.date]:
