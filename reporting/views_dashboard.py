@@ -21,6 +21,7 @@ from units.models import AgencyGroup, Campaign, Unit
 from . import compliance
 from .campaigns import campaign_current, campaign_today
 from .dashboards import AS_AT_CHOICES, DashboardView, chart_data, dashboard_view_parse, district_of, rows_readable
+from .data_quality import population_alarms
 from .selectors import campaign_baseline_rate, campaign_trajectory, province_progress
 from .selectors_progress import (
     assisted_by_sector,
@@ -100,6 +101,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = _base_context(request, campaign, view, **_province_context(campaign, view))
     context["districts"] = district_table(campaign=campaign, day=view.day, as_at=view.as_at,
                                           progress=context["progress"])
+    context["population_alarms"] = population_alarms(progress=context["progress"], districts=context["districts"])
     day_compliance = compliance.compliance_for_day(campaign=campaign, day=view.day, now=timezone.now(),
                                                    as_at=view.as_at)
     labels = status_labels()

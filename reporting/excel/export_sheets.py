@@ -288,11 +288,17 @@ def corrections_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Da
         "included": included % {"t": deadline_text}}, columns)
     for i, rev in enumerate(corrections_after_deadline(scope=data.scope, moment=moment).iterator(chunk_size=500),
                             start=1):
-        kind = _("Báo cáo lần đầu (trễ hạn)") if rev.number == 1 else _("Sửa số liệu (lần %(n)s)") % {"n": rev.number}
         unit: Unit = rev.unit
+        official = unit.is_province  # DIC's entry of the Ministry's figure: never a late province report
+        if official:
+            kind = _("Số liệu chính thức của Bộ") + ("" if rev.number == 1 else " " + _("(lần %(n)s)") % {"n": rev.number})
+        elif rev.number == 1:
+            kind = _("Báo cáo lần đầu (trễ hạn)")
+        else:
+            kind = _("Sửa số liệu (lần %(n)s)") % {"n": rev.number}
         t.add([t.c(i), t.t(unit.name), t.c(unit.code), t.t(unit.parent.name if unit.parent else ""), t.t(kind),
                t.ts(rev.created_at, zone), t.t(rev.author.username if rev.author else ""),
                t.c(Channel(rev.channel).label if rev.channel in Channel.values else rev.channel),
                *[t.n(getattr(rev, name)) for name in COUNT_FIELDS], t.t(_changed(rev)), t.t(rev.note),
-               t.t(rev.report.late_reason if rev.number == 1 else "")])
+               t.t(rev.report.late_reason if rev.number == 1 and not official else "")])
     t.close(empty_note=_("Không có báo cáo hay chỉnh sửa nào sau %(t)s.") % {"t": deadline_text})
