@@ -84,7 +84,7 @@ def missed_deadline_excuse_withdraw(*, user: User, flag: MissedDeadline) -> Miss
     if not user_can_excuse(user):
         raise ExcuseRefused({"__all__": [_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn.")]},
                             status=403)
-    locked = MissedDeadline.objects.select_for_update().select_related("unit", "excused_by").get(pk=flag.pk)
+    locked = MissedDeadline.objects.select_for_update(of=("self",)).select_related("unit", "excused_by").get(pk=flag.pk)
     if not locked.excused:
         raise ExcuseRefused({"__all__": [_("Ngày %(day)s của %(unit)s chưa được miễn nên không có gì để thu hồi.") % {
             "day": date_format(locked.date, "d/m/Y"), "unit": locked.unit.name}]})
