@@ -35,6 +35,7 @@ from ..selectors_progress import (
     staff_table,
 )
 from .data import AS_AT_DEADLINE, ExportMoment, ExportScope, LateUnit, missing_and_late
+from .export_quality import quality_sheet
 from .export_sheets import (
     agencies_sheet,
     communes_sheet,
@@ -43,7 +44,6 @@ from .export_sheets import (
     late_sheet,
     trend_sheet,
 )
-from .export_quality import quality_sheet
 from .export_summary import summary_sheet
 from .styles import HeaderTexts, styles_register
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from reporting.models import DailyReport, ReportRevision
 from tests.conftest import local
-from tests.reporting.excel_support import SHEETS, D, PREV, at, export, submit, token_client, workbook
+from tests.reporting.excel_support import PREV, SHEETS, D, at, export, submit, token_client, workbook
 
 VI_WARNING = "Số người dân đã cài đặt giảm so với báo cáo ngày 19/08/2020 (1.000 → 900)."
 EN_WARNING = "Residents installed is lower than in the report for 19/08/2020 (1,000 → 900)."
