@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
@@ -21,6 +21,8 @@ class FlagRow:
     consecutive_misses: int
     reported_late_at: dt.datetime | None
     late_reason: str
+    # The late report's stored warnings (codes and values; worded for the reader by reporting.record_text).
+    warnings: list = field(default_factory=list)
 
     @property
     def unit(self) -> Unit:
@@ -61,7 +63,7 @@ def flag_rows(
     reports = {
         (r["unit_id"], r["date"]): r
         for r in DailyReport.objects.filter(unit_id__in=unit_ids, date__in={f.date for f in flags})
-        .values("unit_id", "date", "first_submitted_at", "on_time", "late_reason")
+        .values("unit_id", "date", "first_submitted_at", "on_time", "late_reason", "warnings")
     }
     rows = []
     for flag in flags:
@@ -72,6 +74,7 @@ def flag_rows(
             consecutive_misses=runs.get((flag.unit_id, flag.date), 0),
             reported_late_at=report["first_submitted_at"] if late else None,
             late_reason=report["late_reason"] if late else "",
+            warnings=report["warnings"] if late else [],
         ))
     return rows
 

@@ -100,3 +100,15 @@ def test_an_english_copy_only_when_asked(thao, lan):
     names = workbook(response).sheetnames
     assert names[0] == "Summary" and "Tổng hợp" not in names
     assert refused.status_code == 400 and "lang" in refused.json()
+
+
+def test_the_flags_board_words_a_late_reports_warning_for_the_reader(lan, thao):
+    from reporting.flagging import missed_deadlines_flag
+
+    submit(lan, "31318", PREV, at(PREV, 9), residents_installed=1000)
+    missed_deadlines_flag(now=at(D, 15))
+    with time_machine.travel(at(D, 16), tick=False):
+        client_in(lan, "en").post(reverse("report_today"), {"date": D.isoformat(), "residents_installed": "900"})
+        vietnamese = client_in(thao, "vi").get(reverse("flags_board"), {"date": D.isoformat()}).content.decode()
+        english = client_in(thao, "en").get(reverse("flags_board"), {"date": D.isoformat()}).content.decode()
+    assert VI_WARNING in vietnamese and EN_WARNING in english
