@@ -9,16 +9,38 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from units.models import Campaign, Unit
 
 from . import deadlines
 from .models import DailyReport, MissedDeadline
 
-ON_TIME, LATE, MISSING, EXCUSED, NOT_YET = "on_time", "late", "missing", "excused", "not_yet"
-STATUSES = (ON_TIME, LATE, MISSING, EXCUSED, NOT_YET)
+
+class ReportStatus(models.TextChoices):
+    """A unit's standing for a day: the one vocabulary of every page, the API and the workbook."""
+
+    ON_TIME = "on_time", _("Đúng hạn")
+    LATE = "late", _("Trễ hạn")
+    MISSING = "missing", _("Chưa báo cáo")
+    EXCUSED = "excused", _("Được miễn")
+    NOT_YET = "not_yet", _("Chưa đến hạn")
+
+
+ON_TIME, LATE, MISSING, EXCUSED, NOT_YET = (
+    ReportStatus.ON_TIME, ReportStatus.LATE, ReportStatus.MISSING, ReportStatus.EXCUSED, ReportStatus.NOT_YET,
+)
+STATUSES = tuple(ReportStatus.values)
+# The one-character mark of each status on the compliance grid.
+STATUS_MARKS = {ON_TIME: "✓", LATE: "T", MISSING: "✗", EXCUSED: "M", NOT_YET: "·"}
+
+
+def status_label(status: str) -> str:
+    """The status in the reader's language."""
+    return str(ReportStatus(status).label)
 
 
 def units_due(*, within: QuerySet[Unit] | None = None) -> QuerySet[Unit]:

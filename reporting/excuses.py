@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from units.access import unit_writable_by
+from units.audit import change_recorded
 from units.models import Role, Unit, User
 
 from .models import Channel, DailyReport, MissedDeadline
@@ -68,6 +69,34 @@ def missed_deadline_excuse(
     locked.excuse_reason = text
     locked.excused_by = user
     locked.excused_at = now or timezone.now()
+    locked.save(update_fields=["excused", "excuse_reason", "excused_by", "excused_at"])
+    change_recorded("excuse given", user=user, unit=locked.unit.code, date=locked.date.isoformat(), reason=text)
+    return locked
+
+
+@transaction.atomic
+def missed_deadline_excuse_withdraw(*, user: User, flag: MissedDeadline) -> MissedDeadline:
+    """Take back an excuse given by mistake: the flag counts as missing again (or late, if a report came).
+
+    The excuse fields are cleared so that a new excuse can be given; what was
+    withdrawn (reason, who excused and when) goes to the audit log.
+    """
+    if not user_can_excuse(user):
+        raise ExcuseRefused({"__all__": [_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn.")]},
+                            status=403)
+    locked = MissedDeadline.objects.select_for_update(of=("self",)).select_related("unit", "excused_by").get(pk=flag.pk)
+    if not locked.excused:
+        raise ExcuseRefused({"__all__": [_("Ngày %(day)s của %(unit)s chưa được miễn nên không có gì để thu hồi.") % {
+            "day": date_format(locked.date, "d/m/Y"), "unit": locked.unit.name}]})
+    change_recorded(
+        "excuse withdrawn", user=user, unit=locked.unit.code, date=locked.date.isoformat(),
+        excused_by=locked.excused_by.get_username() if locked.excused_by else "-",
+        excused_at=locked.excused_at.isoformat() if locked.excused_at else "-", reason=locked.excuse_reason,
+    )
+    locked.excused = False
+    locked.excuse_reason = ""
+    locked.excused_by = None
+    locked.excused_at = None
     locked.save(update_fields=["excused", "excuse_reason", "excused_by", "excused_at"])
     return locked
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
 from units.models import Campaign, Unit, User
 
-from .compliance import compliance_for_day, units_due
+from .compliance import EXCUSED, LATE, MISSING, compliance_for_day, status_label, units_due
 from .flagging import consecutive_runs
 from .models import DailyReport, MissedDeadline
 
@@ -21,10 +21,23 @@ class FlagRow:
     consecutive_misses: int
     reported_late_at: dt.datetime | None
     late_reason: str
+    # The late report's stored warnings (codes and values; worded for the reader by reporting.record_text).
+    warnings: list = field(default_factory=list)
 
     @property
     def unit(self) -> Unit:
         return self.flag.unit
+
+    @property
+    def status(self) -> str:
+        """The flagged day's status in the one vocabulary: excused, late (reported after the deadline) or missing."""
+        if self.flag.excused:
+            return EXCUSED
+        return LATE if self.reported_late_at is not None else MISSING
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
 
 
 def flag_rows(
@@ -50,7 +63,7 @@ def flag_rows(
     reports = {
         (r["unit_id"], r["date"]): r
         for r in DailyReport.objects.filter(unit_id__in=unit_ids, date__in={f.date for f in flags})
-        .values("unit_id", "date", "first_submitted_at", "on_time", "late_reason")
+        .values("unit_id", "date", "first_submitted_at", "on_time", "late_reason", "warnings")
     }
     rows = []
     for flag in flags:
@@ -61,6 +74,7 @@ def flag_rows(
             consecutive_misses=runs.get((flag.unit_id, flag.date), 0),
             reported_late_at=report["first_submitted_at"] if late else None,
             late_reason=report["late_reason"] if late else "",
+            warnings=report["warnings"] if late else [],
         ))
     return rows
 
@@ -83,7 +97,7 @@ class BoardRow:
     contacts: list[User]
 
 
-BOARD_ORDER = ("missing", "late", "not_yet", "excused")
+BOARD_ORDER = (MISSING, LATE, "not_yet", EXCUSED)
 
 
 def flags_board_rows(

@@ -12,6 +12,7 @@ from units.access import unit_writable_by
 from units.models import Campaign, Unit, User
 
 from . import deadlines
+from .bounds import Bound
 from .campaigns import campaign_current
 from .models import Channel, DailyReport
 from .report_store import ReportSaved, report_write
@@ -36,11 +37,15 @@ class ReportForbidden(ReportRefused):
 def report_validate(
     *, user: User, unit: Unit, day: dt.date, values: Mapping, previous: DailyReport | None,
     now: dt.datetime | None = None, campaign: Campaign | None = None, late_reason: str | None = None,
+    channel: str = Channel.WEB, bounds: Mapping[str, Bound] | None = None,
 ) -> tuple[dict, list[dict]]:
     """Check everything a save would check, without saving (used by the import).
 
     `previous`: the unit's latest report before `day`. Only the warnings
-    depend on it, never whether the values are refused.
+    depend on it, never whether the values are refused. Text counts are read
+    the Vietnamese way ("1.450") from people (form, import); the API keeps
+    strict JSON numbers. `bounds`: reporting.bounds for `unit`, when the
+    caller has read them already.
     """
     now = now or timezone.now()
     campaign = campaign or campaign_current()
@@ -52,7 +57,10 @@ def report_validate(
     today = deadlines.local_date(at=now, zone=campaign.zone)
     if msgs := date_errors(campaign=campaign, day=day, today=today):
         errors["date"] = msgs
-    cleaned, field_errors, warnings = report_clean(unit=unit, values=values, previous=previous)
+    cleaned, field_errors, warnings = report_clean(
+        unit=unit, values=values, previous=previous, bounds=bounds, text_numbers=channel != Channel.API,
+        jump_threshold=campaign.jump_threshold,
+    )
     errors.update(field_errors)
     cleaned["late_reason"], reason_errors = text_clean(raw=late_reason, label=field_label("late_reason"))
     if reason_errors:
@@ -74,6 +82,7 @@ def report_submit(
     now: dt.datetime | None = None,
     campaign: Campaign | None = None,
     context: SubmitContext | None = None,
+    bounds: Mapping[str, Bound] | None = None,
 ) -> ReportSaved:
     """Create or replace `unit`'s report for `day` and record the revision; nothing is saved on a refusal.
 
@@ -86,7 +95,7 @@ def report_submit(
     campaign = campaign or context.campaign
     cleaned, warnings = report_validate(
         user=user, unit=unit, day=day, values=values, now=now, campaign=campaign, late_reason=late_reason,
-        previous=context.previous,
+        previous=context.previous, channel=channel, bounds=bounds,
     )
     return report_write(
         campaign=campaign, unit=unit, day=day, user=user, cleaned=cleaned, warnings=warnings, channel=channel,

@@ -21,6 +21,7 @@ from units.models import AgencyGroup, Campaign, Unit
 from . import compliance
 from .campaigns import campaign_current, campaign_today
 from .dashboards import AS_AT_CHOICES, DashboardView, chart_data, dashboard_view_parse, district_of, rows_readable
+from .data_quality import population_alarms
 from .selectors import campaign_baseline_rate, campaign_trajectory, province_progress
 from .selectors_progress import (
     assisted_by_sector,
@@ -36,13 +37,7 @@ from .targets import target_count
 
 def status_labels() -> dict[str, tuple[str, str]]:
     """Compliance status → (one-character mark for the grid, label)."""
-    return {
-        compliance.ON_TIME: ("✓", _("Đúng hạn")),
-        compliance.LATE: ("T", _("Trễ hạn")),
-        compliance.MISSING: ("✗", _("Không báo cáo")),
-        compliance.EXCUSED: ("M", _("Được miễn")),
-        compliance.NOT_YET: ("·", _("Chưa đến hạn")),
-    }
+    return {status.value: (compliance.STATUS_MARKS[status], str(status.label)) for status in compliance.ReportStatus}
 
 
 def sector_labels() -> dict[str, str]:
@@ -106,6 +101,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context = _base_context(request, campaign, view, **_province_context(campaign, view))
     context["districts"] = district_table(campaign=campaign, day=view.day, as_at=view.as_at,
                                           progress=context["progress"])
+    context["population_alarms"] = population_alarms(progress=context["progress"], districts=context["districts"])
     day_compliance = compliance.compliance_for_day(campaign=campaign, day=view.day, now=timezone.now(),
                                                    as_at=view.as_at)
     labels = status_labels()
@@ -145,6 +141,13 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     campaign, view = resolved
     communes = rows_readable(user=request.user,
                              rows=commune_table(campaign=campaign, district=unit, day=view.day, as_at=view.as_at))
+    # The same status as the compliance board and the flags board (one vocabulary, reporting.compliance).
+    statuses = compliance.compliance_statuses(
+        campaign=campaign, units=compliance.units_due(within=Unit.objects.filter(pk__in=[r.unit.pk for r in communes])),
+        days=[view.day], now=timezone.now(), as_at=view.as_at)
+    for row in communes:
+        row.status = statuses.get((row.unit.pk, view.day), "")
+        row.status_label = compliance.status_label(row.status) if row.status else ""
     summary = None
     if reads_district:
         rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at)

@@ -23,8 +23,14 @@ from units.client import client_ip
 from units.models import Campaign, Unit
 
 from .campaigns import campaign_current, campaign_deadline_at, campaign_default_day
-from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME
-from .excuses import ExcuseRefused, missed_deadline_excuse, report_late_reason_add, user_can_excuse
+from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME, ReportStatus
+from .excuses import (
+    ExcuseRefused,
+    missed_deadline_excuse,
+    missed_deadline_excuse_withdraw,
+    report_late_reason_add,
+    user_can_excuse,
+)
 from .flag_selectors import flag_rows, flags_board_rows
 from .flagging import escalation_days
 from .models import Channel, MissedDeadline
@@ -34,10 +40,7 @@ CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
 
 
 def status_labels() -> dict[str, str]:
-    return {
-        ON_TIME: _("Đúng hạn"), LATE: _("Trễ hạn"), MISSING: _("Chưa báo cáo"),
-        EXCUSED: _("Được miễn"), NOT_YET: _("Chưa đến hạn"),
-    }
+    return {status.value: str(status.label) for status in ReportStatus}
 
 
 def _parse_day(text: str | None) -> dt.date | None:
@@ -147,6 +150,26 @@ def flags_excuse(request: HttpRequest, code: str, date: str) -> HttpResponse:
         return _render_board(request, campaign=campaign, day=day, status=400,
                              form_key=f"excuse-{unit.code}", form_errors=errors, form_value=reason)
     messages.success(request, _("Đã miễn ngày %(day)s cho %(unit)s.") % {
+        "day": date_format(day, "d/m/Y"), "unit": unit.name})
+    return redirect(_board_url(day))
+
+
+@login_required
+@require_POST
+def flags_excuse_withdraw(request: HttpRequest, code: str, date: str) -> HttpResponse:
+    campaign, unit, day = _flag_or_404(request, code=code, date=date)
+    if not user_can_excuse(request.user):
+        return HttpResponse(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn."), status=403)
+    flag = MissedDeadline.objects.filter(unit=unit, date=day).first()
+    if flag is None:
+        raise Http404
+    try:
+        missed_deadline_excuse_withdraw(user=request.user, flag=flag)
+    except ExcuseRefused as refusal:
+        errors = [m for messages_ in refusal.errors.values() for m in messages_]
+        return _render_board(request, campaign=campaign, day=day, status=400,
+                             form_key=f"excuse-{unit.code}", form_errors=errors)
+    messages.success(request, _("Đã thu hồi việc miễn ngày %(day)s của %(unit)s.") % {
         "day": date_format(day, "d/m/Y"), "unit": unit.name})
     return redirect(_board_url(day))
 

@@ -26,9 +26,10 @@ from units.models import Campaign, Role, Unit
 
 from . import deadlines
 from .campaigns import campaign_current, campaign_default_day, campaign_is_running, campaign_today
-from .compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME
+from .compliance import ReportStatus
 from .forms import OfficialFigureForm, ReportForm, blank_kept, initial_values
 from .models import Channel
+from .record_text import warning_text
 from .selectors import province_progress
 from .selectors_history import (
     children_status,
@@ -46,13 +47,7 @@ HISTORY_PAGE_SIZE = 20
 
 
 def status_labels() -> dict[str, str]:
-    return {
-        ON_TIME: _("Đúng hạn"),
-        LATE: _("Trễ hạn"),
-        MISSING: _("Chưa báo cáo (đã quá hạn)"),
-        NOT_YET: _("Chưa báo cáo"),
-        EXCUSED: _("Được miễn"),
-    }
+    return {status.value: str(status.label) for status in ReportStatus}
 
 
 def _open_days(*, campaign: Campaign, today: dt.date) -> list[dt.date]:
@@ -309,7 +304,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã ghi nhận số liệu chính thức ngày %(date)s (lần %(number)d).") % {
                     "date": saved.report.date.strftime("%d/%m/%Y"), "number": saved.revision.number})
                 for warning in saved.warnings:
-                    messages.warning(request, warning["message"])
+                    messages.warning(request, warning_text(warning))
                 return redirect(f"{reverse('official_figure')}?{urlencode({'ngay': saved.report.date.isoformat()})}")
     else:
         state = report_form_state(unit=root, day=day)

@@ -1,4 +1,4 @@
-"""Security audit trail on the `bluezone.audit` logger: failed logins, lockouts, refused accesses.
+"""Security audit trail on the `bluezone.audit` logger: failed logins, lockouts, refused accesses, withdrawn excuses.
 
 Report history is evidence kept in the database (ReportRevision); this is
 the other half — who tried what and was turned away. Every value that comes
@@ -41,6 +41,13 @@ def _who(request: HttpRequest) -> str:
         return "anonymous"
     unit = getattr(user, "unit", None)
     return f"{clean(user.get_username())} (role={clean(user.role)}, unit={clean(unit.code) if unit else '-'})"
+
+
+def change_recorded(event: str, *, user, **fields) -> None:
+    """A reviewer's change that leaves no row of its own behind (an excuse withdrawn), on one line."""
+    who = f"{clean(user.get_username())} (role={clean(getattr(user, 'role', '-'))})"
+    details = " ".join(f"{clean(key)}={clean(value)}" for key, value in fields.items())
+    logger.info("%s: user=%s %s", clean(event), who, details)
 
 
 def access_refused(request: HttpRequest, *, status: int) -> None:

@@ -139,6 +139,13 @@ class Campaign(models.Model):
     baseline_installed = models.PositiveIntegerField(_("số cài đặt ban đầu"))
     baseline_population = models.PositiveIntegerField(_("dân số tại thời điểm ban đầu"))
     dispatch = models.CharField(_("văn bản chỉ đạo"), max_length=200, blank=True)
+    # Rule 5: a day's increase above this share of the bounding denominator is saved with a warning.
+    jump_threshold = models.DecimalField(
+        _("ngưỡng tăng đột biến trong ngày"), max_digits=5, decimal_places=4, default=Decimal("0.20"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+        help_text=_("Báo cáo tăng hơn tỷ lệ này của dân số (hoặc tổng số cán bộ, người thân) so với báo cáo trước "
+                    "vẫn được lưu nhưng kèm cảnh báo để kiểm tra."),
+    )
 
     class Meta:
         verbose_name = _("chiến dịch")

@@ -44,6 +44,11 @@ class ExportQuerySerializer(serializers.Serializer):
         help_text="`deadline` (mặc định): số liệu như lúc 15:00 của ngày đó, tái lập được về sau; báo cáo và sửa "
         "đổi sau 15:00 được liệt kê ở trang riêng. `now`: mọi số liệu đã nhận đến nay.",
     )
+    lang = serializers.ChoiceField(
+        choices=["vi", "en"], required=False, default="vi",
+        help_text="`vi` (mặc định): bản chính thức tiếng Việt, dù giao diện của người tải là ngôn ngữ nào. "
+        "`en`: bản tiếng Anh, chỉ khi yêu cầu rõ.",
+    )
 
 
 class TemplateQuerySerializer(serializers.Serializer):
@@ -101,7 +106,7 @@ def _refused(refusal: Refusal) -> Response:
         "đơn vị nhận đơn vị mình và các đơn vị trực thuộc."
     ),
     parameters=[ExportQuerySerializer],
-    responses={(200, XLSX_MIME): _XLSX, 400: OpenApiResponse(description="`date` hoặc `as_at` không hợp lệ."),
+    responses={(200, XLSX_MIME): _XLSX, 400: OpenApiResponse(description="`date`, `as_at` hoặc `lang` không hợp lệ."),
                401: _401, 403: DetailSerializer, 404: _UNKNOWN_FORMAT},
     tags=["excel"],
 )

@@ -22,8 +22,14 @@ from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from reporting.campaigns import campaign_current, campaign_default_day
-from reporting.compliance import STATUSES, compliance_for_day
-from reporting.excuses import REASON_MAX_LENGTH, ExcuseRefused, missed_deadline_excuse, user_can_excuse
+from reporting.compliance import EXCUSED, LATE, MISSING, STATUSES, compliance_for_day, status_label
+from reporting.excuses import (
+    REASON_MAX_LENGTH,
+    ExcuseRefused,
+    missed_deadline_excuse,
+    missed_deadline_excuse_withdraw,
+    user_can_excuse,
+)
 from reporting.flag_selectors import FlagRow, flag_rows
 from reporting.models import MissedDeadline
 from units.access import units_readable_by
@@ -80,6 +86,9 @@ class FlagSerializer(serializers.Serializer):
     reported_late_at = serializers.DateTimeField(allow_null=True, help_text="Lúc nộp báo cáo trễ, nếu đã nộp.")
     consecutive_misses = serializers.IntegerField(help_text="Số ngày trễ hạn liên tiếp tính đến ngày này.")
     escalated = serializers.BooleanField(help_text="Đã báo cấp trên (trễ hạn nhiều ngày liên tiếp).")
+    status = serializers.ChoiceField(choices=[MISSING, LATE, EXCUSED],
+                                     help_text="Tình trạng của ngày bị ghi nhận: missing, late hoặc excused.")
+    status_label = serializers.CharField(help_text="Tình trạng theo ngôn ngữ của người gọi (Accept-Language).")
 
 
 class ComplianceCountsSerializer(serializers.Serializer):
@@ -98,6 +107,8 @@ class ComplianceSerializer(serializers.Serializer):
     excused = serializers.ListField(child=serializers.CharField(), help_text="Được Sở TT&TT miễn.")
     not_yet = serializers.ListField(child=serializers.CharField(), help_text="Chưa báo cáo, chưa đến hạn.")
     counts = ComplianceCountsSerializer()
+    labels = serializers.DictField(child=serializers.CharField(),
+                                   help_text="Tên mỗi tình trạng theo ngôn ngữ của người gọi, như trên các trang.")
 
 
 class FlagsProblemSerializer(serializers.Serializer):
@@ -119,6 +130,7 @@ def flag_data(row: FlagRow) -> dict:
         "unit": flag.unit.code, "unit_name": flag.unit.name, "date": flag.date, "flagged_at": flag.flagged_at,
         "excused": flag.excused, "excuse_reason": flag.excuse_reason, "reported_late_at": row.reported_late_at,
         "consecutive_misses": row.consecutive_misses, "escalated": flag.escalated,
+        "status": row.status, "status_label": row.status_label,
     }
 
 
@@ -164,14 +176,18 @@ def flag_list(request):
     return Response(FlagSerializer([flag_data(r) for r in rows], many=True).data)
 
 
+_FLAG_PATH = [
+    OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị."),
+    OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày, YYYY-MM-DD."),
+]
+
+
 @extend_schema(
+    methods=["POST"],
     operation_id="flag_excuse",
     summary="Miễn một ngày trễ hạn (cán bộ Sở TT&TT)",
     description="Ghi lý do miễn; ghi nhận trễ hạn vẫn còn, được tính là “được miễn”. Đã miễn thì không miễn lại.",
-    parameters=[
-        OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị."),
-        OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày, YYYY-MM-DD."),
-    ],
+    parameters=_FLAG_PATH,
     request=ExcuseInputSerializer,
     responses={
         200: FlagSerializer,
@@ -182,7 +198,23 @@ def flag_list(request):
     },
     tags=["flags"],
 )
-@api_view(["POST"])
+@extend_schema(
+    methods=["DELETE"],
+    operation_id="flag_excuse_withdraw",
+    summary="Thu hồi việc miễn một ngày trễ hạn (cán bộ Sở TT&TT)",
+    description="Ngày đó lại được tính là chưa báo cáo (hoặc trễ hạn nếu đã nộp trễ); việc thu hồi được ghi nhật ký.",
+    parameters=_FLAG_PATH,
+    request=None,
+    responses={
+        200: FlagSerializer,
+        400: OpenApiResponse(_ERRORS_400, description="Ngày không hợp lệ hoặc ngày này chưa được miễn."),
+        401: _401,
+        403: _403,
+        404: OpenApiResponse(FlagsProblemSerializer, description="Không có đơn vị hoặc ghi nhận trễ hạn này."),
+    },
+    tags=["flags"],
+)
+@api_view(["POST", "DELETE"])
 def flag_excuse(request, code: str, date: str):
     not_found = Response({"detail": _("Không tìm thấy ghi nhận trễ hạn này.")}, status=status.HTTP_404_NOT_FOUND)
     unit = None
@@ -191,8 +223,9 @@ def flag_excuse(request, code: str, date: str):
     if unit is None:
         return not_found
     if not user_can_excuse(request.user):
-        return Response({"detail": _("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn.")},
-                        status=status.HTTP_403_FORBIDDEN)
+        message = (_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn.") if request.method == "POST"
+                   else _("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn."))
+        return Response({"detail": message}, status=status.HTTP_403_FORBIDDEN)
     try:
         day = dt.date.fromisoformat(date) if len(date) == 10 else None
     except ValueError:
@@ -202,11 +235,14 @@ def flag_excuse(request, code: str, date: str):
     flag = MissedDeadline.objects.filter(unit=unit, date=day).first()
     if flag is None:
         return not_found
-    body = ExcuseInputSerializer(data=request.data)
-    if not body.is_valid():
-        return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
     try:
-        missed_deadline_excuse(user=request.user, flag=flag, reason=body.validated_data["reason"])
+        if request.method == "DELETE":
+            missed_deadline_excuse_withdraw(user=request.user, flag=flag)
+        else:
+            body = ExcuseInputSerializer(data=request.data)
+            if not body.is_valid():
+                return Response(body.errors, status=status.HTTP_400_BAD_REQUEST)
+            missed_deadline_excuse(user=request.user, flag=flag, reason=body.validated_data["reason"])
     except ExcuseRefused as refusal:
         errors = {("non_field_errors" if k == "__all__" else k): v for k, v in refusal.errors.items()}
         if refusal.status == status.HTTP_403_FORBIDDEN:
@@ -236,5 +272,6 @@ def compliance(request):
         return refusal
     summary = compliance_for_day(campaign=campaign, day=day, within=_scope(user=request.user, campaign=campaign),
                                  now=timezone.now())
-    body = {"date": day, **{s: summary.codes[s] for s in STATUSES}, "counts": summary.counts}
+    body = {"date": day, **{s: summary.codes[s] for s in STATUSES}, "counts": summary.counts,
+            "labels": {s: status_label(s) for s in STATUSES}}
     return Response(ComplianceSerializer(body).data)

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from reporting.models import Channel
+from reporting.record_text import DECREASED, JUMP, warning_text
 from reporting.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
 from units.models import Unit, UnitKind
 
@@ -187,11 +188,28 @@ def report_input_validate(data) -> dict:
 
 
 class ReportWarningSerializer(serializers.Serializer):
+    """A stored warning (code and values) with its message worded in the caller's language (Accept-Language)."""
+
     field = serializers.CharField()
-    code = serializers.CharField()
+    code = serializers.ChoiceField(choices=[DECREASED, JUMP], help_text="decreased: giảm so với báo cáo trước; "
+                                   "jump: tăng đột biến so với mẫu số giới hạn.")
     previous = serializers.IntegerField()
     previous_date = serializers.DateField()
+    value = serializers.IntegerField(allow_null=True)
     message = serializers.CharField()
+    bound = serializers.IntegerField(required=False, help_text="jump: mẫu số giới hạn.")
+    bound_unit = serializers.CharField(required=False, help_text="jump: đơn vị có mẫu số giới hạn.")
+    threshold_percent = serializers.FloatField(required=False, help_text="jump: ngưỡng (% của mẫu số).")
+
+
+def warning_answer(warning: dict) -> dict:
+    """What the API shows of a stored warning: its values and the sentence in the active language."""
+    answer = {name: warning.get(name) for name in ("field", "code", "previous", "previous_date", "value")}
+    answer["message"] = warning_text(warning)
+    for name in ("bound", "bound_unit", "threshold_percent"):
+        if name in warning:
+            answer[name] = warning[name]
+    return answer
 
 
 def _count_output(name: str) -> serializers.IntegerField:
@@ -223,10 +241,7 @@ class ReportSerializer(serializers.Serializer):
         for name, field in _REPORT_OUTPUT:
             value = attrgetter(field.source)(instance)
             answer[name] = None if value is None else field.to_representation(value)
-        answer["warnings"] = [
-            {name: field.to_representation(warning[name]) for name, field in _WARNING_OUTPUT}
-            for warning in instance.warnings
-        ]
+        answer["warnings"] = [warning_answer(warning) for warning in instance.warnings]
         return answer
 
 
@@ -234,7 +249,6 @@ class ReportSerializer(serializers.Serializer):
 _REPORT_OUTPUT = [
     (name, field) for name, field in ReportSerializer().fields.items() if name != "warnings"
 ]
-_WARNING_OUTPUT = list(ReportWarningSerializer().fields.items())
 
 
 class ReportListQuerySerializer(serializers.Serializer):

@@ -35,6 +35,7 @@ from ..selectors_progress import (
     staff_table,
 )
 from .data import AS_AT_DEADLINE, ExportMoment, ExportScope, LateUnit, missing_and_late
+from .export_quality import quality_sheet
 from .export_sheets import (
     agencies_sheet,
     communes_sheet,
@@ -160,6 +161,7 @@ def sheet_titles(campaign: Campaign) -> list[str]:
         _("Chưa báo cáo, trễ hạn"),
         _("Diễn biến theo ngày"),
         _("Cập nhật sau %(h)s giờ") % {"h": campaign.deadline.hour},
+        _("Cảnh báo số liệu"),
     ]
 
 
@@ -173,7 +175,7 @@ def daily_workbook_write(*, campaign: Campaign, scope: ExportScope, moment: Expo
     header = header_texts(campaign=campaign, moment=moment)
     titles = sheet_titles(campaign)
     writers = (summary_sheet, districts_sheet, communes_sheet, agencies_sheet, late_sheet, trend_sheet,
-               corrections_sheet)
+               corrections_sheet, quality_sheet)
     for title, writer in zip(titles, writers, strict=True):
         writer(wb, title=title, header=header, data=data)
     wb.save(out)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
@@ -15,7 +14,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from units.models import AgencyGroup, Unit
 
 from .. import targets
-from ..compliance import EXCUSED, LATE, MISSING, NOT_YET
+from ..compliance import EXCUSED, LATE, MISSING, NOT_YET, ReportStatus, compliance_statuses, units_due
 from ..models import COUNT_FIELDS, Channel
 from ..selectors import campaign_trajectory, territory_figures
 from ..selectors_progress import TerritoryRow, reports_count_by_day
@@ -27,10 +26,8 @@ from .styles import TABLE_HEADER_ROW, Column, HeaderTexts, note_rows, sheet_open
 if TYPE_CHECKING:
     from .export import DailyReportData
 
-STATUS_LABELS = {
-    "on_time": gettext_lazy("Đúng hạn"), LATE: gettext_lazy("Trễ hạn"), MISSING: gettext_lazy("Chưa báo cáo"),
-    EXCUSED: gettext_lazy("Được miễn"), NOT_YET: gettext_lazy("Chưa báo cáo (chưa đến hạn)"),
-}
+# The one status vocabulary (reporting.compliance), as every page shows it.
+STATUS_LABELS = {status.value: status.label for status in ReportStatus}
 
 
 class Table:
@@ -142,6 +139,8 @@ def communes_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Daily
                Column(_("Mã đơn vị"), 9), Column(_("Báo cáo ngày"), 14), Column(_("Ghi chú"), 26)]
     t = _open(wb, title, header, data, _("Biểu 3. Kết quả theo xã, phường, thị trấn, theo từng huyện"), columns)
     day = data.moment.day
+    statuses = compliance_statuses(campaign=data.campaign, units=units_due(within=data.scope.units.leaves()),
+                                   days=[day], as_at=data.moment.known_at)
     roman = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV")
     for index, (district_row, rows) in enumerate(data.communes()):
         if district_row is not None:
@@ -150,12 +149,9 @@ def communes_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Daily
                    t.c(district_row.unit.code, "tot"), t.t("", "tot"), t.t(_("Cộng %(n)s xã, phường, thị trấn")
                                                                          % {"n": district_row.leaves}, "tot")])
         for i, row in enumerate(sorted(rows, key=lambda r: r.unit.code), start=1):
-            if row.on_time_leaves:
-                status = STATUS_LABELS["on_time"]
-            elif row.reported_today:
-                status = STATUS_LABELS[LATE]
-            else:
-                status = STATUS_LABELS[MISSING]
+            # The compliance status, as every page shows it (an excused commune reads "excused" here too).
+            status = statuses.get((row.unit.pk, day))
+            status = STATUS_LABELS[status] if status else ""
             remarks = []
             if row.stale_leaves:
                 remarks.append(_("Chưa có báo cáo ngày %(date)s; dùng số liệu gần nhất.") % {
@@ -292,11 +288,17 @@ def corrections_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Da
         "included": included % {"t": deadline_text}}, columns)
     for i, rev in enumerate(corrections_after_deadline(scope=data.scope, moment=moment).iterator(chunk_size=500),
                             start=1):
-        kind = _("Báo cáo lần đầu (trễ hạn)") if rev.number == 1 else _("Sửa số liệu (lần %(n)s)") % {"n": rev.number}
         unit: Unit = rev.unit
+        official = unit.is_province  # DIC's entry of the Ministry's figure: never a late province report
+        if official:
+            kind = _("Số liệu chính thức của Bộ") + ("" if rev.number == 1 else " " + _("(lần %(n)s)") % {"n": rev.number})
+        elif rev.number == 1:
+            kind = _("Báo cáo lần đầu (trễ hạn)")
+        else:
+            kind = _("Sửa số liệu (lần %(n)s)") % {"n": rev.number}
         t.add([t.c(i), t.t(unit.name), t.c(unit.code), t.t(unit.parent.name if unit.parent else ""), t.t(kind),
                t.ts(rev.created_at, zone), t.t(rev.author.username if rev.author else ""),
                t.c(Channel(rev.channel).label if rev.channel in Channel.values else rev.channel),
                *[t.n(getattr(rev, name)) for name in COUNT_FIELDS], t.t(_changed(rev)), t.t(rev.note),
-               t.t(rev.report.late_reason if rev.number == 1 else "")])
+               t.t(rev.report.late_reason if rev.number == 1 and not official else "")])
     t.close(empty_note=_("Không có báo cáo hay chỉnh sửa nào sau %(t)s.") % {"t": deadline_text})

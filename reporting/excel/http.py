@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from django.http import FileResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from units.access import unit_readable_by
@@ -29,6 +29,8 @@ from .export import XLSX_MIME, daily_workbook_file, daily_workbook_filename
 from .import_template import import_template_file, import_template_filename, template_units
 from .imports import ImportRefused, excel_import_run
 
+WORKBOOK_LANGUAGE = "vi"
+WORKBOOK_LANGUAGES = ("vi", "en")
 # Multipart framing around a 2 MB file stays well below this.
 MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024
 
@@ -50,7 +52,10 @@ def xlsx_response(file: IO[bytes], filename: str) -> FileResponse:
 
 
 def export_response(*, user: User, params: Mapping, now: dt.datetime | None = None) -> FileResponse | Refusal:
-    """The daily workbook for `date` and `as_at` (default: the deadline), scoped to what `user` may read."""
+    """The daily workbook for `date` and `as_at` (default: the deadline), scoped to what `user` may read.
+
+    Always in Vietnamese unless `lang=en` asks for an English copy.
+    """
     now = now or timezone.now()
     campaign = campaign_current()
     if campaign is None:
@@ -62,12 +67,19 @@ def export_response(*, user: User, params: Mapping, now: dt.datetime | None = No
     )
     if view is None:
         return Refusal(400, errors)
+    language = (params.get("lang") or WORKBOOK_LANGUAGE).strip().lower()
+    if language not in WORKBOOK_LANGUAGES:
+        return Refusal(400, {"lang": [_("Ngôn ngữ (lang): “%(value)s” không hợp lệ; dùng vi (mặc định, bản chính thức) "
+                                        "hoặc en (bản tiếng Anh).") % {"value": language[:10]}]})
     scope = export_scope(user=user, campaign=campaign)
     if scope is None:
         return Refusal(403, {"detail": _("Tài khoản của bạn chưa được gán đơn vị nên không xuất được báo cáo.")})
     moment = export_moment(day=view.day, mode=view.as_at_choice, now=now,
                            deadline=campaign_deadline_at(campaign=campaign, day=view.day))
-    file = daily_workbook_file(campaign=campaign, scope=scope, moment=moment)
+    # The People's Committee's workbook is an official Vietnamese document whatever the downloader's interface
+    # language (rule 7); an English copy only when asked for.
+    with translation.override(language):
+        file = daily_workbook_file(campaign=campaign, scope=scope, moment=moment)
     return xlsx_response(file, daily_workbook_filename(campaign=campaign, moment=moment))
 
 

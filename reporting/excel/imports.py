@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from units.models import Campaign, Unit, User
 
 from .. import deadlines
+from ..bounds import unit_bounds_many
 from ..campaigns import campaign_current
 from ..models import VALUE_FIELDS, Channel, DailyReport
+from ..record_text import warning_text
 from ..services import ReportForbidden, ReportRefused, report_submit, report_validate
 from ..validation import date_errors
 from .archive import UploadRefused, xlsx_check
@@ -133,6 +135,7 @@ def excel_import_run(
 
     units = {u.code: u for u in Unit.objects.filter(code__in={r.code for r in sheet.rows if r.code})}
     existing = {r.unit_id: r for r in DailyReport.objects.filter(unit__in=units.values(), date=day)}
+    bounds = unit_bounds_many(units=units.values())
     errors: list[dict] = []
     forbidden = False
     seen: dict[str, int] = {}
@@ -158,7 +161,8 @@ def excel_import_run(
         try:
             # No previous report: only warnings need it, and the save below words those itself.
             cleaned, _warnings = report_validate(user=user, unit=unit, day=day, values=_values(row),
-                                                 previous=None, now=now, campaign=campaign, late_reason=reason)
+                                                 previous=None, now=now, campaign=campaign, late_reason=reason,
+                                                 channel=Channel.IMPORT, bounds=bounds[unit.pk])
         except ReportForbidden as refused:
             forbidden = True
             errors += [_error(m, row=row.number, column=code_column, field_name="unit")
@@ -174,7 +178,7 @@ def excel_import_run(
     if errors:
         raise ImportRefused(errors, status=403 if forbidden else 400)
     _save_all(sheet=sheet, rows=to_save, user=user, day=day, now=now, campaign=campaign,
-              ip_address=ip_address, result=result)
+              ip_address=ip_address, result=result, bounds=bounds)
     return result
 
 
@@ -185,14 +189,15 @@ class _RowFailed(Exception):
 
 
 def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: User, day: dt.date,
-              now: dt.datetime, campaign: Campaign, ip_address: str | None, result: ImportResult) -> None:
+              now: dt.datetime, campaign: Campaign, ip_address: str | None, result: ImportResult,
+              bounds: dict) -> None:
     try:
         with transaction.atomic():
             for row, unit in rows:
                 try:
                     saved = report_submit(user=user, unit=unit, day=day, values=_values(row), channel=Channel.IMPORT,
                                           ip_address=ip_address, late_reason=_late_reason(row), now=now,
-                                          campaign=campaign)
+                                          campaign=campaign, bounds=bounds[unit.pk])
                 except ReportRefused as refused:  # changed between the check and the save: undo everything
                     raise _RowFailed(row, refused) from refused
                 if saved.created:
@@ -200,7 +205,7 @@ def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: Us
                 else:
                     result.updated += 1
                 result.warnings += [
-                    _error(w["message"], row=row.number, column=sheet.column_letter(w["field"]), field_name=w["field"])
+                    _error(warning_text(w), row=row.number, column=sheet.column_letter(w["field"]), field_name=w["field"])
                     for w in saved.warnings
                 ]
     except _RowFailed as failed:

@@ -95,6 +95,7 @@ def test_no_api_operation_touches_revisions(thao):
     writes = sorted((method.upper(), path) for path, operations in schema["paths"].items()
                     for method in operations if method in ("post", "put", "patch", "delete"))
     assert writes == [
+        ("DELETE", "/api/v1/flags/{code}/{date}/excuse/"),  # withdraws an excuse: a flag, never a report
         ("POST", "/api/v1/auth/token/"),
         ("POST", "/api/v1/flags/{code}/{date}/excuse/"),
         ("POST", "/api/v1/imports/"),  # every row through report_submit: a new revision each

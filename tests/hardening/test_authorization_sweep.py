@@ -119,6 +119,10 @@ EXPECTATIONS: dict[str, list[Try]] = {
         Try("post", f"/chua-bao-cao/{TARGET}/{FLAG_DAY}/mien/", _web(_users(DENY, DENY, DENY, ALLOW)),
             data={"reason": "mất điện"}),
     ],
+    # The target's flag is not excused in this world: a reviewer is answered 400 (nothing to withdraw), others never act.
+    "flags_excuse_withdraw": [
+        Try("post", f"/chua-bao-cao/{TARGET}/{FLAG_DAY}/thu-hoi-mien/", _web(_users(DENY, DENY, DENY, REFUSE))),
+    ],
     "flags_late_reason": [
         Try("post", f"/chua-bao-cao/{TARGET}/{FLAG_DAY}/ly-do-tre/", _web(_users(DENY, DENY, DENY, DENY)),
             data={"late_reason": "mất điện"}),
@@ -169,6 +173,7 @@ EXPECTATIONS: dict[str, list[Try]] = {
     "api_flag_excuse": [
         Try("post", f"/api/v1/flags/{TARGET}/{FLAG_DAY}/excuse/", _api(_users(DENY, DENY, DENY, ALLOW)), api=True,
             data={"reason": "mất điện"}),
+        Try("delete", f"/api/v1/flags/{TARGET}/{FLAG_DAY}/excuse/", _api(_users(DENY, DENY, DENY, REFUSE)), api=True),
     ],
     "api_compliance": [
         Try("get", f"/api/v1/compliance/?date={FLAG_DAY}", _api(_users(SCOPED, SCOPED, READ, READ)), api=True),

@@ -19,9 +19,9 @@ PREV = D - dt.timedelta(days=1)
 HEADER_ROW, FIRST_ROW = 8, 9
 SHEETS = [
     "Tổng hợp", "Huyện, thị xã, thành phố", "Xã, phường, thị trấn", "Cơ quan, đơn vị", "Chưa báo cáo, trễ hạn",
-    "Diễn biến theo ngày", "Cập nhật sau 15 giờ",
+    "Diễn biến theo ngày", "Cập nhật sau 15 giờ", "Cảnh báo số liệu",
 ]
-SUMMARY, DISTRICTS, COMMUNES, AGENCIES, LATE, TREND, CORRECTIONS = SHEETS
+SUMMARY, DISTRICTS, COMMUNES, AGENCIES, LATE, TREND, CORRECTIONS, QUALITY = SHEETS
 
 
 def at(day: dt.date, hh: int, mm: int = 0, ss: int = 0) -> dt.datetime:

@@ -55,7 +55,8 @@ def test_reviewer_lists_every_flag_of_the_day_with_context(two_days, thao):
     assert hoa["excused"] is False and hoa["excuse_reason"] == ""
     assert hoa["consecutive_misses"] == 1 and hoa["escalated"] is False
     assert set(hoa) == {"unit", "unit_name", "date", "flagged_at", "excused", "excuse_reason", "reported_late_at",
-                        "consecutive_misses", "escalated"}
+                        "consecutive_misses", "escalated", "status", "status_label"}
+    assert (hoa["status"], hoa["status_label"]) == ("late", "Trễ hạn")
     day2 = api(thao).get("/api/v1/flags/?date=2020-08-14").json()
     hoa2 = next(f for f in day2 if f["unit"] == "31333")
     assert hoa2["consecutive_misses"] == 2 and hoa2["escalated"] is True and hoa2["reported_late_at"] is None

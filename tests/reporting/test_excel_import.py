@@ -129,8 +129,8 @@ def test_a_file_with_bad_rows_saves_nothing_and_names_each_row_and_column(minh):
     assert response.status_code == 400
     errors = {(e["row"], e["column"], e["field"]): e["message"] for e in response.json()["errors"]}
     assert "không được là số âm" in errors[(row_of(data, "31333"), "D", "residents_installed")]
-    assert "phải là số nguyên không âm" in errors[(row_of(data, "31321"), "D", "residents_installed")]
-    assert "vượt quá tổng số" in errors[(row_of(data, "31324"), "D", "residents_installed")]
+    assert "“nhiều” không phải một số" in errors[(row_of(data, "31321"), "D", "residents_installed")]
+    assert "vượt quá dân số 12.754 của Phường IV" in errors[(row_of(data, "31324"), "D", "residents_installed")]
     assert "được tính tự động" in errors[(row_of(data, "930"), "D", "residents_installed")]
     assert len(errors) == 4
     assert not DailyReport.objects.exists()

@@ -106,5 +106,5 @@ def test_before_the_deadline_the_deadline_view_says_it_is_not_final(corrected_da
     assert wb[SUMMARY]["A5"].value == "Số liệu cập nhật lúc 14 giờ 00 ngày 20/08/2020 — chưa đến hạn báo cáo 15 giờ 00"
     assert row_named(wb[COMMUNES], "Phường I")[3] == 100
     status = row_named(wb[LATE], "Phường III")[4]
-    assert status == "Chưa báo cáo (chưa đến hạn)"
+    assert status == "Chưa đến hạn"  # the one status vocabulary (reporting.compliance.ReportStatus)
     assert wb[DISTRICTS].cell(row=FIRST_ROW, column=2).value == "Thành phố Vị Thanh"

@@ -84,8 +84,9 @@ def test_lower_official_figure_than_the_previous_one_is_saved_with_a_warning(tha
     ("raw", "message"),
     [
         ("-1", "Số người dân đã cài đặt: không được là số âm."),
-        ("60.000", "Số người dân đã cài đặt: phải là số nguyên không âm."),
-        ("733018", "Số người dân đã cài đặt: 733.018 vượt quá tổng số 733.017 của đơn vị."),
+        ("60.000,5", "Số người dân đã cài đặt: “60.000,5” không phải số nguyên."),
+        ("733018", "Số người dân đã cài đặt: 733.018 vượt quá dân số 733.017 của Tỉnh Hậu Giang."),
+        ("733.018", "Số người dân đã cài đặt: 733.018 vượt quá dân số 733.017 của Tỉnh Hậu Giang."),
         ("", "Cần nhập ít nhất một số liệu."),
     ],
 )

@@ -189,8 +189,12 @@ def test_posting_a_day_that_is_not_open_saves_nothing(lan, raw):
     ("raw", "message"),
     [
         ("-5", "Số người dân đã cài đặt: không được là số âm."),
-        ("12,5", "Số người dân đã cài đặt: phải là số nguyên không âm."),
-        ("5629", "Số người dân đã cài đặt: 5.629 vượt quá tổng số 5.628 của đơn vị."),
+        ("12,5", "Số người dân đã cài đặt: “12,5” không phải số nguyên. Số liệu là số người nên phải là số nguyên, "
+                 "ví dụ 1450 hoặc 1.450"),
+        ("nhiều", "Số người dân đã cài đặt: “nhiều” không phải một số. Hãy nhập số nguyên không âm, "
+                  "ví dụ 1450, 1.450 hoặc 1 450."),
+        ("5629", "Số người dân đã cài đặt: 5.629 vượt quá dân số 5.628 của Phường I."),
+        ("5.629", "Số người dân đã cài đặt: 5.629 vượt quá dân số 5.628 của Phường I."),
     ],
 )
 def test_bad_count_is_refused_next_to_its_field_and_nothing_is_saved(lan, raw, message):
@@ -241,15 +245,15 @@ def test_district_user_sees_its_communes_with_the_days_status(minh, lan, hoa):
     assert "Thành phố Vị Thanh" in html
     assert "Đúng hạn" in row(html, "Phường I") and "1.500" in row(html, "Phường I")
     assert "Trễ hạn" in row(html, "Xã Vị Tân") and "2.500" in row(html, "Xã Vị Tân")
-    # Phường III reported yesterday only: carried forward, and missing today.
-    assert "Chưa báo cáo (đã quá hạn)" in row(html, "Phường III")
+    # Phường III reported yesterday only: carried forward, and missing today (the one status vocabulary).
+    assert "Chưa báo cáo" in row(html, "Phường III") and "status-missing" in row(html, "Phường III")
     assert '<span class="installed">700 <span class="muted">(số liệu ngày 19/08)</span>' in row(html, "Phường III")
     assert f'href="/bao-cao/31321/?ngay={TODAY}"' in row(html, "Phường III")
     assert html.count("<tr>") == 1 + 9  # header + the nine wards and communes of Vị Thanh
     assert '<span class="installed">1.500</span>' in row(html, "Phường I")
     with time_machine.travel(local(2020, 8, 20, 11), tick=False):
         before = logged_in(minh).get(reverse("report_today")).content.decode()
-    assert "Chưa báo cáo" in row(before, "Phường III") and "quá hạn" not in row(before, "Phường III")
+    assert "Chưa đến hạn" in row(before, "Phường III") and "status-missing" not in row(before, "Phường III")
 
 
 def test_district_user_submits_for_one_of_its_communes(minh):
