@@ -42,7 +42,7 @@ lint: install
 	$(BIN)/ruff check .
 
 # The national-scale benchmark (issue 7): PostgreSQL only (its own database, created if missing), about
-# four minutes; not part of `make test`. Figures: bench/results/latest.json; see README, Performance.
+# four minutes; not part of `make test`. Figures: bench/results/latest.json; see docs/performance.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bz_bench
 bench: install
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PYTHON) bench/run.py

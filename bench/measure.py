@@ -87,7 +87,7 @@ def _viewer() -> User:
 
 
 def setup() -> dict:
-    """A viewer, and 16 reporters on 16 new communes that have never reported (see README, Performance)."""
+    """A viewer, and 16 reporters on 16 new communes that have never reported (see docs/performance.md)."""
     campaign = _campaign()
     viewer = _viewer()
     district = Unit.objects.subtree(campaign.root).districts().order_by("code").first()

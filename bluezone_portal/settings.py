@@ -300,6 +300,11 @@ BLUEZONE_REMINDER_TIME = env.str("BLUEZONE_REMINDER_TIME", default="14:00")
 BLUEZONE_ESCALATION_DAYS = env.int("BLUEZONE_ESCALATION_DAYS", default=2)
 # /api/v1/progress/ answers from a cache keyed by the data version (reporting.progress_table); off: recompute.
 BLUEZONE_PROGRESS_CACHE = env.bool("BLUEZONE_PROGRESS_CACHE", default=True)
+# The PostgreSQL fast path (reporting.postgres): the maintained progress table and the one-statement save.
+# Off, the portal reads figures from the reports and saves through the ORM, as it does on SQLite (the
+# definitions the fast path is tested against).
+BLUEZONE_PROGRESS_TABLE = env.bool("BLUEZONE_PROGRESS_TABLE", default=True)
+BLUEZONE_REPORT_SAVE_FUNCTION = env.bool("BLUEZONE_REPORT_SAVE_FUNCTION", default=True)
 
 # The beat schedule, in code. One tick a minute rather than a crontab entry at
 # 15:00: the deadline is campaign data (Campaign.deadline, time zone included),

@@ -21,7 +21,7 @@ def campaign_today(*, campaign: Campaign, now: dt.datetime | None = None) -> dt.
 
 
 def campaign_default_day(*, campaign: Campaign, now: dt.datetime | None = None) -> dt.date:
-    """Today while the campaign runs; otherwise its nearest day (DESIGN.md §5)."""
+    """Today while the campaign runs; otherwise its nearest day (docs/design.md, "Campaign days")."""
     today = campaign_today(campaign=campaign, now=now)
     if today < campaign.start_date:
         return campaign.start_date

@@ -1,4 +1,4 @@
-"""The order between the saves of day D that could be on time and the closing of D (DESIGN rule 2).
+"""Saves of day D that could be on time come before the closing of D (docs/design.md, rule 2).
 
 The verdict "missed the 15:00 deadline" must never fall on a unit whose
 report reached the portal before 15:00, whichever process wins the race at

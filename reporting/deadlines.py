@@ -1,4 +1,4 @@
-"""The daily deadline rule (DESIGN.md rule 2), pure: no database, no clock.
+"""The daily deadline rule (docs/design.md, rule 2), pure: no database, no clock.
 
 The deadline is computed in the campaign's local zone, then compared in UTC,
 so 23:30 UTC on the 12th is already the 13th in Hau Giang (UTC+7).

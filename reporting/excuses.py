@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from units.access import unit_writable_by
 from units.audit import change_recorded
-from units.models import Role, Unit, User
+from units.models import Unit, User
 
 from .models import Channel, DailyReport, MissedDeadline
 from .services import ReportForbidden, ReportRefused, ReportSaved, report_submit
@@ -29,10 +29,10 @@ class ExcuseRefused(Exception):
 
 
 def user_can_excuse(user: User) -> bool:
-    """DESIGN.md rule 6: reviewers (DIC) write excuses; administrators may do what reviewers do."""
+    """docs/design.md, rule 6: reviewers (DIC) write excuses; administrators may do what reviewers do."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser
+    return user.is_dic
 
 
 def _reason_errors(reason, *, label: str) -> tuple[str, list[str]]:

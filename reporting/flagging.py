@@ -1,4 +1,4 @@
-"""Missed-deadline detection (DESIGN.md rule 3).
+"""Missed-deadline detection (docs/design.md, rule 3).
 
 When a campaign day's deadline has passed, every active must-report unit of
 the campaign without an *on-time* report for that day gets one
@@ -69,7 +69,7 @@ class FlagRun:
 
 
 def escalation_days() -> int:
-    return max(1, int(getattr(settings, "BLUEZONE_ESCALATION_DAYS", 2)))
+    return max(1, int(settings.BLUEZONE_ESCALATION_DAYS))
 
 
 def consecutive_runs(flags: Iterable[tuple[int, dt.date, bool]]) -> dict[tuple[int, dt.date], int]:

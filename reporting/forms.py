@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from reporting.templatetags.vi_format import vi_int
 from units.models import Unit
 
 from .models import COUNT_FIELDS
@@ -63,7 +63,7 @@ class ReportForm(_ServiceBackedForm):
             help_parts = [blank_hint(previous.get(name))]
             if total is not None:
                 help_parts.append(_("Tổng số của đơn vị: %(total)s") % {
-                    "total": number_format(total, force_grouping=True)})
+                    "total": vi_int(total)})
             self.fields[name] = forms.CharField(
                 label=field_label(name), required=False, widget=_count_input(), help_text=" ".join(help_parts),
             )
@@ -111,7 +111,7 @@ def blank_hint(previous: tuple[int, dt.date] | None) -> str:
         return str(_("Để trống nếu chưa có số liệu: đơn vị chưa có số nào trước ngày này."))
     value, day = previous
     return str(_("Để trống nếu chưa có số mới: giữ số trước đó %(value)s (ngày %(date)s).") % {
-        "value": number_format(value, force_grouping=True), "date": day.strftime("%d/%m/%Y")})
+        "value": vi_int(value), "date": day.strftime("%d/%m/%Y")})
 
 
 def blank_kept(previous: tuple[int, dt.date] | None) -> str:
@@ -120,7 +120,7 @@ def blank_kept(previous: tuple[int, dt.date] | None) -> str:
         return str(_("Để trống — chưa có số nào trước ngày này"))
     value, day = previous
     return str(_("Để trống — giữ số trước đó %(value)s (ngày %(date)s)") % {
-        "value": number_format(value, force_grouping=True), "date": day.strftime("%d/%m/%Y")})
+        "value": vi_int(value), "date": day.strftime("%d/%m/%Y")})
 
 
 def initial_values(*, day: dt.date, source, note_source) -> dict:

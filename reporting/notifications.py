@@ -55,7 +55,7 @@ class NotifyRun:
 
 
 def reminder_time() -> dt.time:
-    raw = str(getattr(settings, "BLUEZONE_REMINDER_TIME", "14:00")).strip()
+    raw = str(settings.BLUEZONE_REMINDER_TIME).strip()
     try:
         hours, minutes = raw.split(":")
         return dt.time(int(hours), int(minutes))
@@ -235,7 +235,7 @@ _LINKS = {Kind.REMINDER: "report_today", Kind.MISSED: "report_today", Kind.ESCAL
 
 def portal_link(url_name: str) -> str:
     """Absolute link when the portal's public address is configured (BLUEZONE_PORTAL_URL), else ''."""
-    base = str(getattr(settings, "BLUEZONE_PORTAL_URL", "") or "").rstrip("/")
+    base = str(settings.BLUEZONE_PORTAL_URL or "").rstrip("/")
     if not base:
         return ""
     try:

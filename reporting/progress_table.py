@@ -62,7 +62,7 @@ def progress_cached(*, campaign: Campaign, user, parts: tuple, compute: Callable
     the version changes with the data, so nothing stale is ever served and
     nothing needs deleting (entries expire).
     """
-    if not getattr(settings, "BLUEZONE_PROGRESS_CACHE", True):
+    if not settings.BLUEZONE_PROGRESS_CACHE:
         return compute()
     version = progress_version()
     if version is None:
@@ -79,7 +79,7 @@ def progress_cached(*, campaign: Campaign, user, parts: tuple, compute: Callable
 
 
 def progress_table_enabled() -> bool:
-    return connection.vendor == "postgresql" and getattr(settings, "BLUEZONE_PROGRESS_TABLE", True)
+    return connection.vendor == "postgresql" and settings.BLUEZONE_PROGRESS_TABLE
 
 
 def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tuple[dt.date, dt.date] | None:

@@ -11,14 +11,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from reporting.templatetags.vi_format import vi_decimal, vi_int
 
 DECREASED, JUMP = "decreased", "jump"
 
 
+
+def _percent_number(value) -> str:
+    """20 → "20"; 12.5 → "12,5" (vi): the campaign's threshold as people write it."""
+    return vi_int(value) if float(value).is_integer() else vi_decimal(value, 1)
+
 def _int(value) -> str:
-    return "—" if value is None else number_format(value, force_grouping=True)
+    return "—" if value is None else vi_int(value)
 
 
 def _date(value) -> str:
@@ -54,7 +60,7 @@ def warning_text(warning: dict) -> str:
             "label": label, "date": _date(warning.get("previous_date")),
             "increase": _int((warning.get("value") or 0) - (warning.get("previous") or 0)),
             "old": _int(warning.get("previous")), "new": _int(warning.get("value")),
-            "percent": number_format(warning.get("threshold_percent", 0)),
+            "percent": _percent_number(warning.get("threshold_percent", 0)),
             "denominator": denominator_label(warning.get("denominator", "")),
             "bound": _int(warning.get("bound")), "unit": warning.get("bound_unit", ""),
         }

@@ -36,7 +36,7 @@ class ReportSaved:
 
 
 def report_save_function_enabled() -> bool:
-    return connection.vendor == "postgresql" and getattr(settings, "BLUEZONE_REPORT_SAVE_FUNCTION", True)
+    return connection.vendor == "postgresql" and settings.BLUEZONE_REPORT_SAVE_FUNCTION
 
 
 def report_write(
@@ -55,7 +55,7 @@ def report_write(
 
 
 def _on_time(*, campaign: Campaign, day: dt.date, now: dt.datetime) -> bool:
-    # Judged once, at the first submission (DESIGN rule 2).
+    # Judged once, at the first submission (docs/design.md, rule 2).
     return deadlines.is_on_time(submitted_at=now, day=day, deadline=campaign.deadline, zone=campaign.zone)
 
 

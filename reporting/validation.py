@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from reporting.templatetags.vi_format import vi_int
 from units.models import Campaign, Unit
 
 from . import numbers
@@ -124,9 +124,9 @@ def _bounds_needed(*, unit: Unit, counts: list[str]) -> dict[str, Bound]:
 
 def _bound_refusal(*, label: str, value: int, bound: Bound) -> str:
     return _("%(label)s: %(value)s vượt quá %(denominator)s %(total)s của %(unit)s.") % {
-        "label": label, "value": number_format(value, force_grouping=True),
+        "label": label, "value": vi_int(value),
         "denominator": denominator_label(bound.denominator),
-        "total": number_format(bound.value, force_grouping=True), "unit": bound.unit_name,
+        "total": vi_int(bound.value), "unit": bound.unit_name,
     }
 
 

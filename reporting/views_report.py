@@ -115,7 +115,7 @@ def report_today(request: HttpRequest) -> HttpResponse:
         if not unit_writable_by(user=user, unit=user.unit):
             raise PermissionDenied(_("Đơn vị của bạn không còn hoạt động."))
         return _report_page(request, unit=user.unit)
-    if user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser:
+    if user.is_dic:
         # DIC's only report is the province's official figure.
         return redirect("official_figure")
     raise PermissionDenied(_("Tài khoản của bạn chỉ được xem số liệu."))
@@ -263,7 +263,7 @@ def report_history(request: HttpRequest) -> HttpResponse:
         "filter_unit": filter_unit,
         "unknown_unit": bool(unit_code) and filter_unit is None,
         # The submitter's address is for DIC's audit, not for other unit staff.
-        "show_ip": request.user.role in (Role.REVIEWER, Role.ADMIN) or request.user.is_superuser,
+        "show_ip": request.user.is_dic,
         "day": day,
         "day_error": day_error,
         "query": urlencode(keep),
@@ -276,7 +276,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     title = _("Số liệu chính thức")
     if campaign is None:
-        if request.user.role in (Role.REVIEWER, Role.ADMIN) or request.user.is_superuser:
+        if request.user.is_dic:
             return _no_campaign(request, title=title, message=_("Chưa có chiến dịch nào."))
         raise PermissionDenied
     root = campaign.root

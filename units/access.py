@@ -1,4 +1,4 @@
-"""Who may read and write which units (DESIGN.md rule 6).
+"""Who may read and write which units (docs/design.md, rule 6).
 
 Every channel (form, API, import, export) asks these functions; none
 decides access on its own.
@@ -38,7 +38,7 @@ def units_writable_by(*, user: User) -> UnitQuerySet:
     if user.role == Role.REPORTER and user.unit_id:
         # The province's figure is DIC's official number, never a unit's.
         return Unit.objects.subtree(user.unit).filter(active=True).exclude(kind="province")
-    if user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser:
+    if user.is_dic:
         return Unit.objects.filter(kind="province", active=True)
     return Unit.objects.none()
 
@@ -48,6 +48,6 @@ def unit_writable_by(*, user: User, unit: Unit) -> bool:
         return False
     if user.role == Role.REPORTER and user.unit_id:
         return unit.is_within(user.unit) and not unit.is_province
-    if user.role in (Role.REVIEWER, Role.ADMIN) or user.is_superuser:
+    if user.is_dic:
         return unit.is_province
     return False

@@ -1,4 +1,4 @@
-"""When a request reached the portal (DESIGN rule 2: a report is timed on arrival, not when a worker gets to it).
+"""When a request reached the portal: reports are timed on arrival, not on pickup (docs/design.md, rule 2).
 
 In production the reverse proxy stamps every request as it accepts it
 (nginx: `proxy_set_header X-Request-Start "t=${msec}"`, which also replaces

@@ -20,7 +20,7 @@ def navigation(request):
     pairs = []
     if user.role == "reporter":
         pairs += [("report_today", _("Báo cáo hôm nay")), ("report_history", _("Lịch sử báo cáo"))]
-    if user.role in ("reviewer", "admin") or user.is_superuser:
+    if user.is_dic:
         pairs += [("official_figure", _("Số liệu chính thức"))]
     pairs += [
         ("dashboard_overview", _("Tổng quan")),

@@ -206,13 +206,10 @@ class User(AbstractUser):
         return self.role == Role.REPORTER
 
     @property
-    def is_reviewer(self) -> bool:
-        return self.role == Role.REVIEWER
-
-    @property
-    def is_viewer(self) -> bool:
-        return self.role == Role.VIEWER
+    def is_dic(self) -> bool:
+        """DIC's staff (and administrators): the official figure, excuses, everyone's history in full."""
+        return self.role in (Role.REVIEWER, Role.ADMIN) or self.is_superuser
 
     @property
     def reads_everything(self) -> bool:
-        return self.role in (Role.REVIEWER, Role.VIEWER, Role.ADMIN) or self.is_superuser
+        return self.is_dic or self.role == Role.VIEWER

@@ -186,7 +186,7 @@ def _tree(spec: DatasetSpec, rng: random.Random) -> tuple[Unit, list[Unit], list
                 population_estimated=True, staff_total=staff, family_total=int(staff * rng.uniform(2.2, 3.2)),
             ))
     communes = Unit.objects.bulk_create(communes, batch_size=2000)
-    # Census figures for districts differ a little from the sum of their communes (DESIGN.md rule 1).
+    # Census figures for districts differ a little from the sum of their communes (docs/design.md, rule 1).
     by_district: dict[int, int] = {}
     for c in communes:
         by_district[c.parent_id] = by_district.get(c.parent_id, 0) + c.population

@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django import template
-from django.utils import timezone
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -84,14 +83,6 @@ def vi_date(value, style: str = "") -> str:
     if not isinstance(value, dt.date):
         return MISSING
     return value.strftime("%d/%m" if style == "short" else "%d/%m/%Y")
-
-
-@register.filter
-def vi_datetime(value) -> str:
-    """HH:MM dd/mm/yyyy in the current time zone."""
-    if not isinstance(value, dt.datetime):
-        return MISSING
-    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
 
 
 @register.filter

@@ -1,4 +1,4 @@
-"""DESIGN.md rule 3: missed deadlines are flagged once, whenever the job runs."""
+"""docs/design.md, rule 3: missed deadlines are flagged once, whenever the job runs."""
 
 from __future__ import annotations
 
