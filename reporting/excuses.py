@@ -14,18 +14,21 @@ from units.audit import change_recorded
 from units.models import Unit, User
 
 from .models import Channel, DailyReport, MissedDeadline
+from .refusals import Forbidden, Refused
 from .services import ReportForbidden, ReportRefused, ReportSaved, report_submit
 
 REASON_MAX_LENGTH = 2000
 
 
-class ExcuseRefused(Exception):
-    """Nothing was changed; `errors` maps a field (or '__all__') to messages."""
+class ExcuseRefused(Refused):
+    """An excuse was not given or withdrawn (reporting.refusals)."""
 
-    def __init__(self, errors: dict[str, list[str]], *, status: int = 400):
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
+
+class ExcuseForbidden(ExcuseRefused, Forbidden):
+    """Only DIC excuses."""
+
+    def __init__(self, message: str):
+        Forbidden.__init__(self, message)
 
 
 def user_can_excuse(user: User) -> bool:
@@ -56,8 +59,7 @@ def missed_deadline_excuse(
     first reviewer's reason.
     """
     if not user_can_excuse(user):
-        raise ExcuseRefused({"__all__": [_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn.")]},
-                            status=403)
+        raise ExcuseForbidden(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn."))
     text, errors = _reason_errors(reason, label=_("Lý do miễn"))
     if errors:
         raise ExcuseRefused({"reason": errors})
@@ -82,8 +84,7 @@ def missed_deadline_excuse_withdraw(*, user: User, flag: MissedDeadline) -> Miss
     withdrawn (reason, who excused and when) goes to the audit log.
     """
     if not user_can_excuse(user):
-        raise ExcuseRefused({"__all__": [_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn.")]},
-                            status=403)
+        raise ExcuseForbidden(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn."))
     locked = MissedDeadline.objects.select_for_update(of=("self",)).select_related("unit", "excused_by").get(pk=flag.pk)
     if not locked.excused:
         raise ExcuseRefused({"__all__": [_("Ngày %(day)s của %(unit)s chưa được miễn nên không có gì để thu hồi.") % {

@@ -15,23 +15,21 @@ from . import deadlines
 from .bounds import Bound
 from .campaigns import campaign_current
 from .models import Channel, DailyReport
+from .refusals import Forbidden, Refused
 from .report_store import ReportSaved, report_write
 from .selectors_submit import SubmitContext, submit_context
 from .validation import date_errors, field_label, report_clean, text_clean
 
 
-class ReportRefused(Exception):
-    """Nothing was saved; `errors` maps a field (or '__all__') to messages."""
-
-    def __init__(self, errors: dict[str, list[str]], *, status: int = 400):
-        super().__init__(errors)
-        self.errors = errors
-        self.status = status
+class ReportRefused(Refused):
+    """A report was not saved (reporting.refusals)."""
 
 
-class ReportForbidden(ReportRefused):
+class ReportForbidden(ReportRefused, Forbidden):
+    """The user may not report for this unit."""
+
     def __init__(self, message: str):
-        super().__init__({"__all__": [message]}, status=403)
+        Forbidden.__init__(self, message)
 
 
 def report_validate(

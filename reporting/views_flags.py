@@ -34,6 +34,7 @@ from .excuses import (
 from .flag_selectors import flag_rows, flags_board_rows
 from .flagging import escalation_days
 from .models import Channel, MissedDeadline
+from .refusals import Forbidden
 from .services import ReportRefused
 
 CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
@@ -185,8 +186,8 @@ def flags_late_reason(request: HttpRequest, code: str, date: str) -> HttpRespons
         report_late_reason_add(user=request.user, unit=unit, day=day, reason=reason, channel=Channel.WEB,
                                ip_address=client_ip(request))
     except ReportRefused as refusal:
-        if refusal.status == 403:
-            return HttpResponse(refusal.errors["__all__"][0], status=403)
+        if isinstance(refusal, Forbidden):
+            return HttpResponse(refusal.message, status=403)
         errors = [m for messages_ in refusal.errors.values() for m in messages_]
         return _render_board(request, campaign=campaign, day=day, status=400,
                              form_key=f"late-{unit.code}-{day.isoformat()}", form_errors=errors, form_value=reason)

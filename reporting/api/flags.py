@@ -32,6 +32,7 @@ from reporting.excuses import (
 )
 from reporting.flag_selectors import FlagRow, flag_rows
 from reporting.models import MissedDeadline
+from reporting.refusals import Forbidden
 from units.access import units_readable_by
 from units.models import Campaign, Unit, User
 
@@ -245,9 +246,9 @@ def flag_excuse(request, code: str, date: str):
             missed_deadline_excuse(user=request.user, flag=flag, reason=body.validated_data["reason"])
     except ExcuseRefused as refusal:
         errors = {("non_field_errors" if k == "__all__" else k): v for k, v in refusal.errors.items()}
-        if refusal.status == status.HTTP_403_FORBIDDEN:
-            return Response({"detail": refusal.errors["__all__"][0]}, status=refusal.status)
-        return Response(errors, status=refusal.status)
+        if isinstance(refusal, Forbidden):
+            return Response({"detail": refusal.message}, status=status.HTTP_403_FORBIDDEN)
+        return Response(errors, status=status.HTTP_400_BAD_REQUEST)
     (row,) = flag_rows(campaign=flag.campaign, units=Unit.objects.filter(pk=unit.pk), day=day)
     return Response(FlagSerializer(flag_data(row)).data)
 

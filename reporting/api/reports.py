@@ -150,7 +150,7 @@ def _report_put(request, *, code: str, date: str) -> Response:
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)
     except ReportRefused as refusal:
-        return Response(_refusal_body(refusal.errors), status=refusal.status)
+        return Response(_refusal_body(refusal.errors), status=status.HTTP_400_BAD_REQUEST)
     return Response(
         ReportSerializer(saved.report).data,
         status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK,

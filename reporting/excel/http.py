@@ -172,6 +172,6 @@ def import_upload(*, request, upload, raw_date: str | None) -> tuple[int, dict]:
         result = excel_import_run(user=request.user, data=answer, day=day, ip_address=client_ip(request), now=now,
                                   campaign=campaign)
     except ImportRefused as refused:
-        return refused.status, {"errors": refused.errors}
+        return 403 if refused.forbidden else 400, {"errors": refused.errors}
     return 201, {"date": result.day, "saved": result.saved, "created": result.created, "updated": result.updated,
                  "unchanged": result.unchanged, "warnings": result.warnings}

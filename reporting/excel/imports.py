@@ -23,6 +23,7 @@ from ..bounds import unit_bounds_many
 from ..campaigns import campaign_current
 from ..models import VALUE_FIELDS, Channel, DailyReport
 from ..record_text import warning_text
+from ..refusals import Forbidden
 from ..services import ReportForbidden, ReportRefused, report_submit, report_validate
 from ..validation import date_errors
 from .archive import UploadRefused, xlsx_check
@@ -30,12 +31,17 @@ from .import_sheet import ImportSheet, SheetRow, sheet_read
 
 
 class ImportRefused(Exception):
-    """Nothing was saved. `errors` are {"row", "column", "field", "message"}; status 400 or 403."""
+    """Nothing was saved. `errors` are {"row", "column", "field", "message"}, by row.
 
-    def __init__(self, errors: list[dict], *, status: int = 400):
+    `forbidden`: refused because of who uploads (a row for a unit out of their
+    reach), not because of what the file says; the channel decides what that
+    means in HTTP.
+    """
+
+    def __init__(self, errors: list[dict], *, forbidden: bool = False):
         super().__init__(errors)
         self.errors = errors
-        self.status = status
+        self.forbidden = forbidden
 
 
 @dataclass
@@ -176,7 +182,7 @@ def excel_import_run(
             continue
         to_save.append((row, unit))
     if errors:
-        raise ImportRefused(errors, status=403 if forbidden else 400)
+        raise ImportRefused(errors, forbidden=forbidden)
     _save_all(sheet=sheet, rows=to_save, user=user, day=day, now=now, campaign=campaign,
               ip_address=ip_address, result=result, bounds=bounds)
     return result
@@ -209,5 +215,5 @@ def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: Us
                     for w in saved.warnings
                 ]
     except _RowFailed as failed:
-        status = failed.refused.status
-        raise ImportRefused(_row_errors(sheet, failed.row, failed.refused.errors), status=status) from None
+        raise ImportRefused(_row_errors(sheet, failed.row, failed.refused.errors),
+                            forbidden=isinstance(failed.refused, Forbidden)) from None

@@ -22,7 +22,8 @@ def _is_vietnamese() -> bool:
 
 
 def _number(value: float | int | Decimal, digits: int) -> str:
-    text = f"{value:,.{digits}f}"
+    # Whole numbers exactly, however large (a float would round 10**40 to its nearest double).
+    text = f"{value:,}" if isinstance(value, int) and digits == 0 else f"{value:,.{digits}f}"
     if _is_vietnamese():
         text = text.translate(str.maketrans({",": ".", ".": ","}))
     return text.replace("-", "−")
