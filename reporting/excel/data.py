@@ -9,7 +9,8 @@ the deadline).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -20,6 +21,8 @@ from units.models import Campaign, Unit, User
 from ..compliance import EXCUSED, LATE, MISSING, NOT_YET, compliance_statuses, units_due
 from ..flagging import consecutive_runs
 from ..models import DailyReport, MissedDeadline, ReportRevision
+from ..selectors import ProvinceProgress
+from ..selectors_progress import Projection, StaffRow, TerritoryRow, TrendPoint, commune_table
 
 AS_AT_DEADLINE, AS_AT_NOW = "deadline", "now"
 
@@ -147,3 +150,29 @@ def corrections_after_deadline(*, scope: ExportScope, moment: ExportMoment) -> Q
         .select_related("unit", "unit__parent", "author", "report")
         .order_by("created_at", "unit__path", "number")
     )
+
+
+@dataclass
+class DailyReportData:
+    """Everything the sheets show, read once from the selectors."""
+
+    campaign: Campaign
+    scope: ExportScope
+    moment: ExportMoment
+    progress: ProvinceProgress | None
+    districts: list[TerritoryRow]
+    staff: list[StaffRow]
+    projection: Projection | None
+    compliance: dict[str, int]
+    late: list[LateUnit]
+    root_row: TerritoryRow | None = None
+    trend: list[TrendPoint] = field(default_factory=list)
+
+    def communes(self) -> Iterator[tuple[TerritoryRow | None, list[TerritoryRow]]]:
+        """Each district's communes, read one district at a time so that only one is held in memory."""
+        day, as_at, root = self.moment.day, self.moment.as_at, self.scope.root
+        if root.is_leaf_territory:
+            yield None, commune_table(campaign=self.campaign, district=root, day=day, as_at=as_at)
+            return
+        for district_row in self.districts:
+            yield district_row, commune_table(campaign=self.campaign, district=district_row.unit, day=day, as_at=as_at)

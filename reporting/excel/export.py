@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import IO
 
 from django.db.models import Q
@@ -22,10 +20,8 @@ from openpyxl import Workbook
 
 from units.models import Campaign
 
-from ..selectors import ProvinceProgress, province_progress
+from ..selectors import province_progress
 from ..selectors_progress import (
-    Projection,
-    StaffRow,
     TerritoryRow,
     TrendPoint,
     commune_table,
@@ -34,7 +30,7 @@ from ..selectors_progress import (
     province_trend,
     staff_table,
 )
-from .data import AS_AT_DEADLINE, ExportMoment, ExportScope, LateUnit, missing_and_late
+from .data import AS_AT_DEADLINE, DailyReportData, ExportMoment, ExportScope, missing_and_late
 from .export_quality import quality_sheet
 from .export_sheets import (
     agencies_sheet,
@@ -49,32 +45,6 @@ from .styles import HeaderTexts, styles_register
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 4 * 1024 * 1024
-
-
-@dataclass
-class DailyReportData:
-    """Everything the sheets show, read once from the selectors."""
-
-    campaign: Campaign
-    scope: ExportScope
-    moment: ExportMoment
-    progress: ProvinceProgress | None
-    districts: list[TerritoryRow]
-    staff: list[StaffRow]
-    projection: Projection | None
-    compliance: dict[str, int]
-    late: list[LateUnit]
-    root_row: TerritoryRow | None = None
-    trend: list[TrendPoint] = field(default_factory=list)
-
-    def communes(self) -> Iterator[tuple[TerritoryRow | None, list[TerritoryRow]]]:
-        """Each district's communes, read one district at a time so that only one is held in memory."""
-        day, as_at, root = self.moment.day, self.moment.as_at, self.scope.root
-        if root.is_leaf_territory:
-            yield None, commune_table(campaign=self.campaign, district=root, day=day, as_at=as_at)
-            return
-        for district_row in self.districts:
-            yield district_row, commune_table(campaign=self.campaign, district=district_row.unit, day=day, as_at=as_at)
 
 
 def _in_scope(rows: list[TerritoryRow], scope: ExportScope) -> list[TerritoryRow]:

@@ -8,19 +8,15 @@ was asked for), whatever language they were saved in.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from ..data_quality import population_alarms, warnings_of_day
 from ..record_text import warning_text
 from ..validation import field_label
+from .data import DailyReportData
 from .export_sheets import _open
 from .styles import Column, HeaderTexts
-
-if TYPE_CHECKING:
-    from .export import DailyReportData
 
 
 def quality_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: DailyReportData) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,12 +18,9 @@ from ..models import COUNT_FIELDS, Channel
 from ..selectors import campaign_trajectory, territory_figures
 from ..selectors_progress import TerritoryRow, reports_count_by_day
 from ..validation import field_label
-from .data import AS_AT_DEADLINE, corrections_after_deadline
+from .data import AS_AT_DEADLINE, DailyReportData, corrections_after_deadline
 from .safe import date_cell, number_cell, text_cell
 from .styles import TABLE_HEADER_ROW, Column, HeaderTexts, note_rows, sheet_open, table_filter
-
-if TYPE_CHECKING:
-    from .export import DailyReportData
 
 # The one status vocabulary (reporting.compliance), as every page shows it.
 STATUS_LABELS = {status.value: status.label for status in ReportStatus}

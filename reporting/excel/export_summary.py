@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
@@ -13,11 +11,9 @@ from .. import targets
 from ..compliance import EXCUSED, LATE, MISSING, NOT_YET
 from ..selectors import campaign_trajectory, latest_values
 from ..selectors_progress import assisted_by_sector
+from .data import DailyReportData
 from .export_sheets import Table
 from .styles import Column, HeaderTexts, sheet_open
-
-if TYPE_CHECKING:
-    from .export import DailyReportData
 
 
 def _fmt(day) -> str:

@@ -144,5 +144,6 @@ def test_dashboards_make_as_many_queries_for_1000_units_as_for_10(client, tree):
         assert Unit.objects.count() >= 1_000
         large = _measure(client, users)
     assert large == small
-    # And few in absolute terms: the campaign's whole trend is read in one go, not day by day.
-    assert max(small.values()) <= 25, small
+    # And few in absolute terms: the campaign's whole trend is read in one go, not day by day
+    # (DIC's pages read the deadline watch's heartbeat too: one query).
+    assert max(small.values()) <= 26, small

@@ -68,7 +68,7 @@ def test_existing_worded_warnings_are_migrated_to_codes(lan):
                 "message": "Residents installed went down against the report of 19/08/2020 (1,000 → 900)."}]
     DailyReport.objects.filter(date=D).update(warnings=english)
     ReportRevision.objects.filter(date=D).update(warnings=english)
-    migration = importlib.import_module("reporting.migrations.0009_warnings_as_codes")
+    migration = importlib.import_module("reporting.migrations.0013_warnings_as_codes")
     for model in (DailyReport, ReportRevision):
         migration._drop_messages(model)
     expected = [{"field": "residents_installed", "code": "decreased", "previous": 1000,
@@ -106,7 +106,7 @@ def test_the_flags_board_words_a_late_reports_warning_for_the_reader(lan, thao):
     from reporting.flagging import missed_deadlines_flag
 
     submit(lan, "31318", PREV, at(PREV, 9), residents_installed=1000)
-    missed_deadlines_flag(now=at(D, 15))
+    missed_deadlines_flag(now=at(D, 15, 5))  # the day closes after 15:00 and its grace
     with time_machine.travel(at(D, 16), tick=False):
         client_in(lan, "en").post(reverse("report_today"), {"date": D.isoformat(), "residents_installed": "900"})
         vietnamese = client_in(thao, "vi").get(reverse("flags_board"), {"date": D.isoformat()}).content.decode()
