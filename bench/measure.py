@@ -30,7 +30,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from reporting.campaigns import campaign_current, campaign_deadline_at  # noqa: E402
-from reporting.flagging import missed_deadlines_flag  # noqa: E402
+from reporting.watch.flagging import missed_deadlines_flag  # noqa: E402
 from units.models import Role, Unit, User  # noqa: E402
 
 PUT_CLIENTS = 16

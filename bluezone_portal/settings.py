@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.navigation",
-                "reporting.context_processors.deadline_watch",
+                "reporting.watch.context_processors.deadline_watch",
             ],
         },
     },
@@ -287,18 +287,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Notifications and deadline watch (reporting.notifications / reporting.flagging).
+# Notifications and deadline watch (reporting.watch.notifications / reporting.watch.flagging).
 # A report is timed when it reaches the portal: the trusted proxy's arrival stamp (units.arrival), believed
 # only when it is at most this old when Django sees the request; older, the request is timed on arrival here.
 BLUEZONE_ARRIVAL_MAX_AGE_SECONDS = env.float("BLUEZONE_ARRIVAL_MAX_AGE_SECONDS", default=60.0)
 # A day is closed (missed deadlines flagged) this long after its deadline, so that every save that could be on
-# time has been written first (reporting.day_lock). Longer than the arrival age, plus time for the save itself.
+# time has been written first (reporting.watch.day_lock). Longer than the arrival age, plus time for the save itself.
 BLUEZONE_CLOSE_GRACE_SECONDS = env.float("BLUEZONE_CLOSE_GRACE_SECONDS", default=120.0)
 if BLUEZONE_CLOSE_GRACE_SECONDS <= BLUEZONE_ARRIVAL_MAX_AGE_SECONDS:
     raise ImproperlyConfigured("BLUEZONE_CLOSE_GRACE_SECONDS must be longer than BLUEZONE_ARRIVAL_MAX_AGE_SECONDS.")
 BLUEZONE_REMINDER_TIME = env.str("BLUEZONE_REMINDER_TIME", default="14:00")
 BLUEZONE_ESCALATION_DAYS = env.int("BLUEZONE_ESCALATION_DAYS", default=2)
-# /api/v1/progress/ answers from a cache keyed by the data version (reporting.progress_table); off: recompute.
+# /api/v1/progress/ answers from a cache keyed by the data version (reporting.progress.table); off: recompute.
 BLUEZONE_PROGRESS_CACHE = env.bool("BLUEZONE_PROGRESS_CACHE", default=True)
 # The PostgreSQL fast path (reporting.postgres): the maintained progress table and the one-statement save.
 # Off, the portal reads figures from the reports and saves through the ORM, as it does on SQLite (the

@@ -4,7 +4,7 @@ import os
 
 os.environ.setdefault("DEBUG", "on")
 
-from .settings import *  # noqa: F403
+from bluezone_portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

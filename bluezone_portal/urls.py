@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reporting import views_health
+from reporting.watch import health as views_health
 from units import views as unit_views
 
 urlpatterns = [
@@ -12,10 +12,10 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("", include("reporting.urls_report")),
-    path("", include("reporting.urls_flags")),
-    path("", include("reporting.urls_dashboard")),
-    path("", include("reporting.urls_excel")),
+    path("", include("reporting.intake.urls")),
+    path("", include("reporting.watch.urls")),
+    path("", include("reporting.progress.urls")),
+    path("", include("reporting.excel.urls")),
     path("api/", include("reporting.api.urls")),
 ]
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import DailyReport, MissedDeadline, Notification, ReportRevision
+from reporting.models import DailyReport, MissedDeadline, Notification, ReportRevision
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -6,9 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from reporting.watch import deadlines
 from units.models import Campaign
-
-from . import deadlines
 
 
 def campaign_current() -> Campaign | None:

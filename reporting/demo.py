@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from reporting.campaigns import campaign_current
+from reporting.intake.services import report_submit
+from reporting.models import Channel, DailyReport
 from units.models import Campaign, Role, Unit, User
 from units.services import user_create
-
-from .campaigns import campaign_current
-from .models import Channel, DailyReport
-from .services import report_submit
 
 DEMO_ACCOUNTS = [
     # username, role, unit code, password, what it shows

@@ -197,7 +197,7 @@ class ProgressDay(models.Model):
     figure dated on or before that day, how many such leaves it has, and how
     many of them reported (on time) that very day. Triggers written in
     migration 0003 keep it exact in the same transaction as every report and
-    unit change; reporting.progress_table reads it. Empty on SQLite, where the
+    unit change; reporting.progress.table reads it. Empty on SQLite, where the
     selectors compute everything from the reports.
     """
 

@@ -44,7 +44,7 @@ def denominator_label(denominator: str) -> str:
 
 def warning_text(warning: dict) -> str:
     """One stored warning as a sentence in the active language."""
-    from .validation import field_label  # validation words its refusals with the same labels
+    from reporting.intake.validation import field_label  # validation words its refusals with the same labels
 
     code = warning.get("code")
     field = warning.get("field")

@@ -16,9 +16,9 @@ from celery import shared_task
 from django.db import transaction
 from django.utils.dateparse import parse_date, parse_datetime
 
-from .flagging import missed_deadlines_flag
-from .notifications import notifications_send_due
-from .watch_heartbeat import heartbeat_record
+from reporting.watch.flagging import missed_deadlines_flag
+from reporting.watch.heartbeat import heartbeat_record
+from reporting.watch.notifications import notifications_send_due
 
 logger = logging.getLogger(__name__)
 

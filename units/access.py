@@ -6,7 +6,7 @@ decides access on its own.
 
 from __future__ import annotations
 
-from .models import Role, Unit, UnitQuerySet, User
+from units.models import Role, Unit, UnitQuerySet, User
 
 
 def units_readable_by(*, user: User) -> UnitQuerySet:

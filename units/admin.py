@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Campaign, Unit, User
+from units.models import Campaign, Unit, User
 
 
 class DistrictFilter(admin.SimpleListFilter):

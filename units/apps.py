@@ -7,4 +7,4 @@ class UnitsConfig(AppConfig):
     verbose_name = _("Đơn vị và tài khoản")
 
     def ready(self):
-        from . import audit  # noqa: F401 — connects the audit log's signal receivers
+        from units import audit  # noqa: F401 — connects the audit log's signal receivers

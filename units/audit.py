@@ -15,7 +15,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .client import client_ip
+from units.client import client_ip
 
 logger = logging.getLogger("bluezone.audit")
 

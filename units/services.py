@@ -12,7 +12,7 @@ from pathlib import Path
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
-from .models import Campaign, Role, Unit, UnitKind, User
+from units.models import Campaign, Role, Unit, UnitKind, User
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_CSV = DATA_DIR / "haugiang_units_2020-08.csv"

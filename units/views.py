@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 
-from .forms import PortalAuthenticationForm
+from units.forms import PortalAuthenticationForm
 
 
 def home(request):

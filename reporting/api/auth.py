@@ -13,11 +13,15 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+from reporting.api.serializers import (
+    VALIDATION_ERROR_SCHEMA,
+    ErrorDetailSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
 from units.cache_fallback import cache
 from units.client import client_ip
 from units.lockout import lockout_response
-
-from .serializers import VALIDATION_ERROR_SCHEMA, ErrorDetailSerializer, TokenRequestSerializer, TokenSerializer
 
 
 class TokenThrottle(ScopedRateThrottle):

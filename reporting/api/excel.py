@@ -2,7 +2,7 @@
 
 The work is in reporting.excel (export, template, import); this module maps
 HTTP to it. Access comes from units.access through reporting.excel.data and
-reporting.services.
+reporting.intake.services.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Flags and compliance API: who missed the deadline, who was excused, who reported when.
 
-Access comes from units.access (rule 6); excuses from reporting.excuses;
-figures from reporting.flag_selectors and reporting.compliance. This module
+Access comes from units.access (rule 6); excuses from reporting.watch.excuses;
+figures from reporting.watch.flags and reporting.watch.compliance. This module
 only maps HTTP to those calls and back.
 """
 
@@ -22,17 +22,17 @@ from rest_framework.response import Response
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from reporting.campaigns import campaign_current, campaign_default_day
-from reporting.compliance import EXCUSED, LATE, MISSING, STATUSES, compliance_for_day, status_label
-from reporting.excuses import (
+from reporting.models import MissedDeadline
+from reporting.refusals import Forbidden
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, STATUSES, compliance_for_day, status_label
+from reporting.watch.excuses import (
     REASON_MAX_LENGTH,
     ExcuseRefused,
     missed_deadline_excuse,
     missed_deadline_excuse_withdraw,
     user_can_excuse,
 )
-from reporting.flag_selectors import FlagRow, flag_rows
-from reporting.models import MissedDeadline
-from reporting.refusals import Forbidden
+from reporting.watch.flags import FlagRow, flag_rows
 from units.access import units_readable_by
 from units.models import Campaign, Unit, User
 

@@ -1,6 +1,6 @@
 """`GET /api/v1/progress/`: the province and district figures the overview page shows.
 
-Numbers come from reporting.selectors / selectors_progress (the same as the
+Numbers come from reporting.progress.figures / selectors_progress (the same as the
 dashboards and the Excel export); scope comes from units.access.
 """
 
@@ -13,7 +13,7 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from reporting.campaigns import campaign_current
-from reporting.dashboards import (
+from reporting.progress.dashboards import (
     AS_AT_DEADLINE,
     AS_AT_NOW,
     DashboardView,
@@ -21,9 +21,8 @@ from reporting.dashboards import (
     district_of,
     rows_readable,
 )
-from reporting.progress_table import progress_cached
-from reporting.selectors import province_progress
-from reporting.selectors_progress import (
+from reporting.progress.figures import province_progress
+from reporting.progress.selectors import (
     TerritoryRow,
     commune_table,
     district_table,
@@ -31,7 +30,8 @@ from reporting.selectors_progress import (
     province_trend,
     staff_table,
 )
-from reporting.targets import target_count
+from reporting.progress.table import progress_cached
+from reporting.progress.targets import target_count
 from units.access import unit_readable_by
 from units.models import Unit
 
@@ -39,7 +39,7 @@ RATE_HELP = "Tỷ lệ dạng phân số (0.3 = 30 %)."
 
 
 class ProgressQuerySerializer(serializers.Serializer):
-    """Only for the schema: the parameters are read by reporting.dashboards.dashboard_view_parse."""
+    """Only for the schema: the parameters are read by reporting.progress.dashboards.dashboard_view_parse."""
 
     date = serializers.DateField(
         required=False, help_text="Ngày xem, YYYY-MM-DD, trong thời gian chiến dịch; mặc định hôm nay "
@@ -269,5 +269,5 @@ def progress_retrieve(request):
 
     if view.as_at is not None:
         return Response(answer())
-    # Live figures: computed once per data version (issue 7, reporting.progress_table).
+    # Live figures: computed once per data version (issue 7, reporting.progress.table).
     return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day), compute=answer))

@@ -1,6 +1,6 @@
 """Reports API: read and write a unit's daily report.
 
-Every write goes through reporting.services.report_submit, the one path a
+Every write goes through reporting.intake.services.report_submit, the one path a
 report is saved by; access comes from units.access. This module only maps
 HTTP to those calls and their answers back to HTTP.
 """
@@ -18,15 +18,8 @@ from rest_framework.decorators import api_view, parser_classes
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
-from reporting.models import VALUE_FIELDS, Channel, DailyReport
-from reporting.selectors_submit import submit_context_by_code
-from reporting.services import ReportForbidden, ReportRefused, report_submit
-from units.access import unit_readable_by, unit_writable_by, units_readable_by
-from units.arrival import request_arrived_at
-from units.client import client_ip
-
-from .parsers import PortalJSONParser
-from .serializers import (
+from reporting.api.parsers import PortalJSONParser
+from reporting.api.serializers import (
     VALIDATION_ERROR_SCHEMA,
     ErrorDetailSerializer,
     ReportInputSerializer,
@@ -35,7 +28,13 @@ from .serializers import (
     ReportSerializer,
     report_input_validate,
 )
-from .units import not_in_scope_message, unit_readable
+from reporting.api.units import not_in_scope_message, unit_readable
+from reporting.intake.context import submit_context_by_code
+from reporting.intake.services import ReportForbidden, ReportRefused, report_submit
+from reporting.models import VALUE_FIELDS, Channel, DailyReport
+from units.access import unit_readable_by, unit_writable_by, units_readable_by
+from units.arrival import request_arrived_at
+from units.client import client_ip
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -1,7 +1,7 @@
 """Shapes of the reports API: loose input types, exact output.
 
 Input serializers only take the JSON apart; whether a count is acceptable
-is decided by reporting.validation (through report_submit), never here.
+is decided by reporting.intake.validation (through report_submit), never here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
+from reporting.intake.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
 from reporting.models import Channel
 from reporting.record_text import DECREASED, JUMP, warning_text
-from reporting.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
 from units.models import Unit, UnitKind
 
 UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
@@ -135,7 +135,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 @extend_schema_field({"type": "integer", "minimum": 0, "maximum": MAX_COUNT, "nullable": True})
 class LooseCountField(serializers.Field):
-    """Passes the raw JSON value on: reporting.validation judges it and names the field."""
+    """Passes the raw JSON value on: reporting.intake.validation judges it and names the field."""
 
     def __init__(self, **kwargs):
         super().__init__(required=False, allow_null=True, **kwargs)

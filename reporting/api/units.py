@@ -8,16 +8,15 @@ from rest_framework import status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from units.access import units_readable_by
-from units.models import Unit, User
-
-from .serializers import (
+from reporting.api.serializers import (
     UNIT_CODE_MAX_LENGTH,
     VALIDATION_ERROR_SCHEMA,
     ErrorDetailSerializer,
     UnitListQuerySerializer,
     UnitSerializer,
 )
+from units.access import units_readable_by
+from units.models import Unit, User
 
 
 def unit_readable(*, user: User, code: str) -> Unit | None:

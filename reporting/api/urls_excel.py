@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import excel
+from reporting.api import excel
 
 urlpatterns = [
     path("exports/daily.xlsx", excel.export_daily_xlsx, name="api_export_daily"),

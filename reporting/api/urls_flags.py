@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import flags
+from reporting.api import flags
 
 urlpatterns = [
     path("flags/", flags.flag_list, name="api_flags"),

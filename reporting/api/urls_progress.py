@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import progress
+from reporting.api import progress
 
 urlpatterns = [
     path("progress/", progress.progress_retrieve, name="api_progress"),

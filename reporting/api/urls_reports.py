@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import auth, reports, units
+from reporting.api import auth, reports, units
 
 urlpatterns = [
     path("auth/token/", auth.token_obtain, name="api_token"),

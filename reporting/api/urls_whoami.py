@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import whoami
+from reporting.api import whoami
 
 urlpatterns = [
     path("auth/whoami/", whoami.whoami, name="api_whoami"),

@@ -12,7 +12,7 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from .serializers import ErrorDetailSerializer
+from reporting.api.serializers import ErrorDetailSerializer
 
 
 class WhoamiSerializer(serializers.Serializer):

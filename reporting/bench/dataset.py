@@ -13,7 +13,7 @@ submissions, reports for a missed day filed on a later day, and corrections
 (a second revision) that real units produce, plus DIC's official national
 figure every morning. Every report has its revisions (1, or 2 after a
 correction), the report holding the last revision's values, exactly as
-reporting.services.report_submit leaves them.
+reporting.intake.services.report_submit leaves them.
 
 This bypasses report_submit on purpose — a million saves through the
 service would take hours — so it writes the same rows the service would,
@@ -35,10 +35,9 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 
+from reporting.models import DailyReport, ReportRevision
+from reporting.progress.table import progress_table_forget, progress_table_rebuild
 from units.models import Campaign, Role, Unit, User
-
-from ..models import DailyReport, ReportRevision
-from ..progress_table import progress_table_forget, progress_table_rebuild
 
 ROOT_CODE = "VN"
 LOADER = "bench.loader"

@@ -1,6 +1,6 @@
 """What the daily workbook needs beyond the dashboard selectors: scope, instant, late units, corrections.
 
-The numbers themselves come from reporting.selectors / selectors_progress /
+The numbers themselves come from reporting.progress.figures / selectors_progress /
 compliance; this module only decides whose units and which instant, and
 lists the rows that explain the numbers (who is missing, what changed after
 the deadline).
@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from reporting.models import DailyReport, MissedDeadline, ReportRevision
+from reporting.progress.figures import ProvinceProgress
+from reporting.progress.selectors import Projection, StaffRow, TerritoryRow, TrendPoint, commune_table
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, compliance_statuses, units_due
+from reporting.watch.flagging import consecutive_runs
 from units.access import units_readable_by
 from units.models import Campaign, Unit, User
-
-from ..compliance import EXCUSED, LATE, MISSING, NOT_YET, compliance_statuses, units_due
-from ..flagging import consecutive_runs
-from ..models import DailyReport, MissedDeadline, ReportRevision
-from ..selectors import ProvinceProgress
-from ..selectors_progress import Projection, StaffRow, TerritoryRow, TrendPoint, commune_table
 
 AS_AT_DEADLINE, AS_AT_NOW = "deadline", "now"
 
@@ -96,7 +95,7 @@ def missing_and_late(
 ) -> tuple[dict[str, int], list[LateUnit]]:
     """Compliance counts for the day, and every due unit that was not on time, as known at `known_at`.
 
-    A run of misses uses the flagging rule (reporting.flagging.consecutive_runs)
+    A run of misses uses the flagging rule (reporting.watch.flagging.consecutive_runs)
     on the statuses as known at that instant, so it does not depend on when
     the flagging job ran and the 15:00 view stays reproducible.
     """

@@ -18,10 +18,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from units.models import Campaign
-
-from ..selectors import province_progress
-from ..selectors_progress import (
+from reporting.excel.data import AS_AT_DEADLINE, DailyReportData, ExportMoment, ExportScope, missing_and_late
+from reporting.excel.export_quality import quality_sheet
+from reporting.excel.export_sheets import (
+    agencies_sheet,
+    communes_sheet,
+    corrections_sheet,
+    districts_sheet,
+    late_sheet,
+    trend_sheet,
+)
+from reporting.excel.export_summary import summary_sheet
+from reporting.excel.styles import HeaderTexts, styles_register
+from reporting.progress.figures import province_progress
+from reporting.progress.selectors import (
     TerritoryRow,
     TrendPoint,
     commune_table,
@@ -30,18 +40,7 @@ from ..selectors_progress import (
     province_trend,
     staff_table,
 )
-from .data import AS_AT_DEADLINE, DailyReportData, ExportMoment, ExportScope, missing_and_late
-from .export_quality import quality_sheet
-from .export_sheets import (
-    agencies_sheet,
-    communes_sheet,
-    corrections_sheet,
-    districts_sheet,
-    late_sheet,
-    trend_sheet,
-)
-from .export_summary import summary_sheet
-from .styles import HeaderTexts, styles_register
+from units.models import Campaign
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SPOOL_BYTES = 4 * 1024 * 1024

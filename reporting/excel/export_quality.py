@@ -11,12 +11,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from ..data_quality import population_alarms, warnings_of_day
-from ..record_text import warning_text
-from ..validation import field_label
-from .data import DailyReportData
-from .export_sheets import _open
-from .styles import Column, HeaderTexts
+from reporting.excel.data import DailyReportData
+from reporting.excel.export_sheets import _open
+from reporting.excel.styles import Column, HeaderTexts
+from reporting.intake.validation import field_label
+from reporting.progress.data_quality import population_alarms, warnings_of_day
+from reporting.record_text import warning_text
 
 
 def quality_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: DailyReportData) -> None:

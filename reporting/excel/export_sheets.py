@@ -10,19 +10,18 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from reporting.excel.data import AS_AT_DEADLINE, DailyReportData, corrections_after_deadline
+from reporting.excel.safe import date_cell, number_cell, text_cell
+from reporting.excel.styles import TABLE_HEADER_ROW, Column, HeaderTexts, note_rows, sheet_open, table_filter
+from reporting.intake.validation import field_label
+from reporting.models import COUNT_FIELDS, Channel
+from reporting.progress import targets
+from reporting.progress.figures import campaign_trajectory, territory_figures
+from reporting.progress.selectors import TerritoryRow, reports_count_by_day
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, ReportStatus, compliance_statuses, units_due
 from units.models import AgencyGroup, Unit
 
-from .. import targets
-from ..compliance import EXCUSED, LATE, MISSING, NOT_YET, ReportStatus, compliance_statuses, units_due
-from ..models import COUNT_FIELDS, Channel
-from ..selectors import campaign_trajectory, territory_figures
-from ..selectors_progress import TerritoryRow, reports_count_by_day
-from ..validation import field_label
-from .data import AS_AT_DEADLINE, DailyReportData, corrections_after_deadline
-from .safe import date_cell, number_cell, text_cell
-from .styles import TABLE_HEADER_ROW, Column, HeaderTexts, note_rows, sheet_open, table_filter
-
-# The one status vocabulary (reporting.compliance), as every page shows it.
+# The one status vocabulary (reporting.watch.compliance), as every page shows it.
 STATUS_LABELS = {status.value: status.label for status in ReportStatus}
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from reporting.excel.data import DailyReportData
+from reporting.excel.export_sheets import Table
+from reporting.excel.styles import Column, HeaderTexts, sheet_open
+from reporting.progress import targets
+from reporting.progress.figures import campaign_trajectory, latest_values
+from reporting.progress.selectors import assisted_by_sector
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET
 from units.models import AgencyGroup
-
-from .. import targets
-from ..compliance import EXCUSED, LATE, MISSING, NOT_YET
-from ..selectors import campaign_trajectory, latest_values
-from ..selectors_progress import assisted_by_sector
-from .data import DailyReportData
-from .export_sheets import Table
-from .styles import Column, HeaderTexts, sheet_open
 
 
 def _fmt(day) -> str:

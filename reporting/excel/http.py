@@ -15,19 +15,18 @@ from django.http import FileResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from reporting.campaigns import campaign_current, campaign_deadline_at, campaign_default_day
+from reporting.excel.archive import MAX_UPLOAD_BYTES, too_large_message
+from reporting.excel.data import AS_AT_DEADLINE, export_moment, export_scope
+from reporting.excel.export import XLSX_MIME, daily_workbook_file, daily_workbook_filename
+from reporting.excel.import_template import import_template_file, import_template_filename, template_units
+from reporting.excel.imports import ImportRefused, excel_import_run
+from reporting.intake.validation import date_errors
+from reporting.progress.dashboards import dashboard_view_parse
 from units.access import unit_readable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Unit, User
-
-from ..campaigns import campaign_current, campaign_deadline_at, campaign_default_day
-from ..dashboards import dashboard_view_parse
-from ..validation import date_errors
-from .archive import MAX_UPLOAD_BYTES, too_large_message
-from .data import AS_AT_DEADLINE, export_moment, export_scope
-from .export import XLSX_MIME, daily_workbook_file, daily_workbook_filename
-from .import_template import import_template_file, import_template_filename, template_units
-from .imports import ImportRefused, excel_import_run
 
 WORKBOOK_LANGUAGE = "vi"
 WORKBOOK_LANGUAGES = ("vi", "en")

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ..models import COUNT_FIELDS
-from ..validation import field_label
-from .archive import UploadRefused, not_xlsx_message
+from reporting.excel.archive import UploadRefused, not_xlsx_message
+from reporting.intake.validation import field_label
+from reporting.models import COUNT_FIELDS
 
 MAX_ROWS = 2000
 HEADER_SEARCH_ROWS = 30

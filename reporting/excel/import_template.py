@@ -17,15 +17,14 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from reporting.excel.import_sheet import code_label, date_label, input_labels
+from reporting.excel.safe import date_cell, number_cell, text_cell
+from reporting.excel.styles import FIRST_DATA_ROW, TABLE_HEADER_ROW, styles_register
+from reporting.intake.validation import field_label, fields_for_unit
+from reporting.models import COUNT_FIELDS, DailyReport
+from reporting.progress.figures import latest_values
 from units.access import units_writable_by
 from units.models import Unit, User
-
-from ..models import COUNT_FIELDS, DailyReport
-from ..selectors import latest_values
-from ..validation import field_label, fields_for_unit
-from .import_sheet import code_label, date_label, input_labels
-from .safe import date_cell, number_cell, text_cell
-from .styles import FIRST_DATA_ROW, TABLE_HEADER_ROW, styles_register
 
 FIRST_INPUT_COLUMN = 4  # D: residents_installed, as the error messages refer to it
 

@@ -2,7 +2,7 @@
 
 `excel_import_run` checks the file (archive.xlsx_check) before any parsing,
 reads the sheet (import_sheet.sheet_read), validates every row with
-reporting.services.report_validate — the same rules and messages as the form
+reporting.intake.services.report_validate — the same rules and messages as the form
 and the API — and only when no row has an error saves them all with
 report_submit(channel="import") in one transaction.
 """
@@ -16,18 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting.campaigns import campaign_current
+from reporting.excel.archive import UploadRefused, xlsx_check
+from reporting.excel.import_sheet import ImportSheet, SheetRow, sheet_read
+from reporting.intake.bounds import unit_bounds_many
+from reporting.intake.services import ReportForbidden, ReportRefused, report_submit, report_validate
+from reporting.intake.validation import date_errors
+from reporting.models import VALUE_FIELDS, Channel, DailyReport
+from reporting.record_text import warning_text
+from reporting.refusals import Forbidden
+from reporting.watch import deadlines
 from units.models import Campaign, Unit, User
-
-from .. import deadlines
-from ..bounds import unit_bounds_many
-from ..campaigns import campaign_current
-from ..models import VALUE_FIELDS, Channel, DailyReport
-from ..record_text import warning_text
-from ..refusals import Forbidden
-from ..services import ReportForbidden, ReportRefused, report_submit, report_validate
-from ..validation import date_errors
-from .archive import UploadRefused, xlsx_check
-from .import_sheet import ImportSheet, SheetRow, sheet_read
 
 
 class ImportRefused(Exception):

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from .safe import text_cell
+from reporting.excel.safe import text_cell
 
 FONT = "Times New Roman"
 INT_FORMAT = "#,##0"

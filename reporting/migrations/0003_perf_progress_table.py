@@ -71,7 +71,7 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT active AND kind IN ('ward', 'township', 'com
 
 -- Held from a transaction's first write about a unit to its end: two transactions never change one
 -- leaf's reports at once, so each one's "before" is the state the previous one committed.
--- (reporting.services takes it before the report row lock, so the order is always unit, then row.)
+-- (reporting.intake.services takes it before the report row lock, so the order is always unit, then row.)
 CREATE FUNCTION reporting_progress_lock_unit(unit bigint) RETURNS void
 LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(1748, (unit % 2147483647)::int) $$;
 

@@ -1,6 +1,6 @@
 """reporting_report_save(): a validated report and its revision, written in one statement (issue 7).
 
-reporting.report_store calls it on PostgreSQL. Outside an atomic block the
+reporting.intake.store calls it on PostgreSQL. Outside an atomic block the
 call is its own transaction, so a save costs one round trip instead of six
 (BEGIN, unit lock, row lock, update, revision, COMMIT). It writes exactly
 what the ORM reference path (report_store.report_write_orm) writes; a test

@@ -1,6 +1,6 @@
 """reporting_submit_context(): what a save reads before it writes, with plans kept for the session (issue 7).
 
-reporting.selectors_submit reads the unit, the current campaign and the
+reporting.intake.context reads the unit, the current campaign and the
 unit's latest report before the day in one statement. As plain SQL sent by
 Django, PostgreSQL plans that three-table statement on every save, which
 costs twice what running it does. The statements of a PL/pgSQL function are

@@ -1,7 +1,7 @@
 """reporting_report_save_judged(): the one-statement save, ordered against the closing of its day.
 
 A save that would be on time first takes its day's lock shared (key 1749,
-days since 2000-01-01: reporting.day_lock), which the closing of that day
+days since 2000-01-01: reporting.watch.day_lock), which the closing of that day
 takes exclusively, and then checks that the day is still open. If the day
 was closed meanwhile, the save has waited longer than any arrival the portal
 believes, so it is written as received at this instant (late, and after the

@@ -16,6 +16,8 @@ calls `sql_install`, and run the tests.
 
 On SQLite none of this exists; the selectors compute everything from the
 reports (the definition the fast path is tested against).
+
+May import: nothing of the portal (migrations import it).
 """
 
 from __future__ import annotations

@@ -28,10 +28,18 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from reporting.models import DailyReport
+from tests.hardening.support import (
+    BASE_DIR,
+    PYTHON,
+    database_url,
+    free_port,
+    port_open,
+    stop_process,
+    subprocess_env,
+    wait_for,
+)
 from units.models import Campaign, Unit
 from units.services import user_create
-
-from .support import BASE_DIR, PYTHON, database_url, free_port, port_open, stop_process, subprocess_env, wait_for
 
 TEMPLATE = BASE_DIR / "deploy" / "nginx" / "templates" / "bluezone.conf.template"
 PROXIED, DIRECT = 24, 4

@@ -249,7 +249,7 @@ def test_a_newline_in_an_address_cannot_forge_a_log_line(lan, console_log):
 
 def test_every_portal_logger_writes_one_line_per_event(console_log):
     """E.g. the e-mail failure message names the recipient's user name, which an import could fill."""
-    logging.getLogger("reporting.notifications").warning("e-mail %s to %s failed", "missed", "hoa\nINFO giả mạo")
+    logging.getLogger("reporting.watch.notifications").warning("e-mail %s to %s failed", "missed", "hoa\nINFO giả mạo")
     lines = console_log.getvalue().splitlines()
     assert len(lines) == 1 and lines[0].endswith("e-mail missed to hoa\\nINFO giả mạo failed")
 

@@ -30,9 +30,9 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from reporting.flagging import missed_deadlines_flag
+from reporting.intake.services import report_submit
 from reporting.models import DailyReport, MissedDeadline, Notification, ReportRevision
-from reporting.services import report_submit
+from reporting.watch.flagging import missed_deadlines_flag
 from tests.conftest import local, unit
 from units.models import Unit, User
 from units.services import user_create

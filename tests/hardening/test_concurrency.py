@@ -21,8 +21,8 @@ from django.db import connection, transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from reporting.intake.services import report_submit
 from reporting.models import DailyReport, ReportRevision
-from reporting.services import report_submit
 from tests.conftest import local, unit
 from tests.reporting.api_support import report_url
 from units.models import Unit

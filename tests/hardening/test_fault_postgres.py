@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-from .support import BASE_DIR, PYTHON, free_port, port_open, stop_process, subprocess_env, wait_for
+from tests.hardening.support import BASE_DIR, PYTHON, free_port, port_open, stop_process, subprocess_env, wait_for
 
 DAY = "2020-08-20"
 OUTAGE_SECONDS = 3

@@ -16,14 +16,13 @@ from django.test import Client
 from django.urls import reverse
 
 from bluezone_portal.celery import app as celery_app
+from reporting.intake.services import report_submit
 from reporting.models import DailyReport, MissedDeadline
-from reporting.services import report_submit
 from reporting.tasks import flag_missed_reports, publish
 from tests.conftest import local
+from tests.hardening.support import RedisServer, start_worker, stop_process, wait_for
 from tests.reporting.api_support import client_for, report_url
 from tests.reporting.flag_support import D1, D2, due_units
-
-from .support import RedisServer, start_worker, stop_process, wait_for
 
 
 @pytest.fixture

@@ -22,10 +22,9 @@ from django.conf import settings as django_settings
 from django.test import Client
 
 from reporting.models import DailyReport
+from tests.hardening.support import BASE_DIR, database_url, free_port
 from tests.reporting.api_support import client_for, report_url
 from units import cache_fallback
-
-from .support import BASE_DIR, database_url, free_port
 
 DAY = "2020-08-20"
 # The portal's promise is "about a second"; a hang was 30 s. Generous for a loaded 2-core CI machine.

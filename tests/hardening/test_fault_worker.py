@@ -30,9 +30,8 @@ from celery import Celery
 
 from reporting.models import MissedDeadline, Notification
 from tests.conftest import local
+from tests.hardening.support import RedisServer, start_worker, stop_process, wait_for
 from tests.reporting.flag_support import D1, due_units, submit
-
-from .support import RedisServer, start_worker, stop_process, wait_for
 
 TICK_AT = local(2020, 8, 13, 15, 5, 0)
 

@@ -15,10 +15,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from reporting.flagging import missed_deadlines_flag
+from reporting.intake.services import report_submit
 from reporting.models import DailyReport, ReportRevision
-from reporting.notifications import notifications_send_due
-from reporting.services import report_submit
+from reporting.watch.flagging import missed_deadlines_flag
+from reporting.watch.notifications import notifications_send_due
 from tests.conftest import local, unit
 from units.models import Unit, User
 

@@ -6,8 +6,8 @@ import uuid
 import pytest
 from django.db import connection
 
+from reporting.intake.services import report_submit
 from reporting.models import DailyReport, ReportRevision
-from reporting.services import report_submit
 from tests.conftest import local, unit
 
 

@@ -14,7 +14,7 @@ import re
 import pytest
 import time_machine
 
-from reporting.services import report_submit
+from reporting.intake.services import report_submit
 from tests.conftest import local
 from units.models import Unit, User
 

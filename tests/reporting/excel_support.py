@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from reporting.intake.services import report_submit
 from reporting.models import Channel
-from reporting.services import report_submit
 from tests.conftest import local
 from units.models import Unit, User
 

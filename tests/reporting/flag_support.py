@@ -6,8 +6,8 @@ import datetime as dt
 
 from django.conf import settings
 
+from reporting.intake.services import report_submit
 from reporting.models import Channel, DailyReport, MissedDeadline
-from reporting.services import report_submit
 from tests.conftest import local
 from units.models import Unit, User
 

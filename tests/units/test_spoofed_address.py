@@ -9,8 +9,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from reporting.intake.services import report_submit
 from reporting.models import ReportRevision
-from reporting.services import report_submit
 from tests.reporting.flag_support import D1, after_deadline
 from units.cache_fallback import cache as fallback_cache
 

@@ -3,7 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.campaigns import campaign_current
-from reporting.flagging import FlagDayRefused, missed_deadlines_flag
+from reporting.watch.flagging import FlagDayRefused, missed_deadlines_flag
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
 -- reporting_report_save() ordered against the closing of its day: an on-time save holds the day lock (1749)
--- shared and is written late if the day closed meanwhile (reporting.day_lock).
+-- shared and is written late if the day closed meanwhile (reporting.watch.day_lock).
 CREATE OR REPLACE FUNCTION reporting_report_save_judged(p_campaign bigint, p_unit bigint, p_date date, p_user bigint, p_channel text, p_ip inet, p_now timestamp with time zone, p_on_time boolean, p_residents bigint, p_staff bigint, p_family bigint, p_assisted bigint, p_note text, p_late_reason text, p_warnings jsonb, p_direct boolean)
  RETURNS TABLE(report_id bigint, created boolean, revision_id bigint, revision_number integer, campaign_id bigint, first_submitted_at timestamp with time zone, first_submitted_by_id bigint, on_time boolean, late_reason text, previous jsonb, saved_at timestamp with time zone)
  LANGUAGE plpgsql

@@ -1,0 +1,172 @@
+"""Reads of the maintained progress table (ProgressDay), for the selectors' fast path.
+
+PostgreSQL keeps the table exact itself (triggers in migration 0003, in the
+same transaction as every report and unit change); this module only asks
+it. Off PostgreSQL, or with settings.BLUEZONE_PROGRESS_TABLE = False, it
+answers "not covered" and the selectors compute from the reports — the same
+numbers, only slower.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from reporting.watch import deadlines
+from units.cache_fallback import cache
+from units.models import Campaign, Unit
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    residents_installed: int
+    leaves: int
+    reported_leaves: int
+    on_time_leaves: int
+
+
+EMPTY = ProgressRow(residents_installed=0, leaves=0, reported_leaves=0, on_time_leaves=0)
+CACHE_SECONDS = 600
+T = TypeVar("T")
+
+
+def progress_version() -> str | None:
+    """What caches of progress figures are keyed by: changes with every report, unit or table change.
+
+    PostgreSQL changes it in the same transaction as the data (migration
+    0003), after applying this transaction's own pending changes; None when
+    nothing keeps it (SQLite, the table switched off or not built yet): then
+    nothing may be cached.
+    """
+    if not progress_table_enabled():
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporting_progress_version()")
+        return cursor.fetchone()[0]
+
+
+def progress_cached(*, campaign: Campaign, user, parts: tuple, compute: Callable[[], T]) -> T:
+    """`compute()`, or what it answered before for the same data version, campaign, user and `parts`.
+
+    Only for figures computed from reports and units as they stand now (not
+    for `as_at` snapshots). The key holds every field of the campaign and of
+    the user that access depends on, so a changed campaign or role is a miss;
+    the version changes with the data, so nothing stale is ever served and
+    nothing needs deleting (entries expire).
+    """
+    if not settings.BLUEZONE_PROGRESS_CACHE:
+        return compute()
+    version = progress_version()
+    if version is None:
+        return compute()
+    campaign_fields = tuple(getattr(campaign, f.attname) for f in campaign._meta.concrete_fields)
+    user_fields = (user.pk, user.role, user.unit_id, user.is_active, user.is_superuser)
+    key = "bluezone:progress:" + hashlib.sha256(
+        repr((version, campaign_fields, user_fields, parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=CACHE_SECONDS)
+    return value
+
+
+def progress_table_enabled() -> bool:
+    return connection.vendor == "postgresql" and settings.BLUEZONE_PROGRESS_TABLE
+
+
+def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tuple[dt.date, dt.date] | None:
+    """The days the table covers, once it covers `campaign` up to today and the day before it; None: read reports.
+
+    One query. The first call for a campaign builds the table, the first call
+    of a new day extends it (both lock out report writes for that long:
+    milliseconds, or seconds to build a country); every call also applies the
+    transaction's own uncommitted changes, so a transaction reads what it wrote.
+    """
+    if not progress_table_enabled():
+        return None
+    first = campaign.start_date - dt.timedelta(days=1)  # "change since the day before" on the first day
+    last = min(campaign.target_date, deadlines.local_date(at=now or timezone.now(), zone=campaign.zone))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_date, last_date FROM reporting_progress_ensure(%s, %s)", [first, last])
+        first_date, last_date = cursor.fetchone()
+    return None if first_date is None else (first_date, last_date)
+
+
+def progress_covers(*, campaign: Campaign, days: Iterable[dt.date]) -> bool:
+    span = progress_span(campaign=campaign)
+    return span is not None and all(span[0] <= day <= span[1] for day in days)
+
+
+def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow] | None:
+    """(unit id, day) → its row (a unit with no active leaf has none: read it as EMPTY), in one query.
+
+    None when the table does not cover the days after all: the span is checked
+    in the same statement, so a rebuild committed since progress_span() cannot
+    pass for all-zero figures. Two array parameters rather than an IN list of
+    hundreds of ids keep the statement small and cheap to build.
+    """
+    days = list(days)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT d.unit_id, d.date, d.residents_installed, d.leaves, d.reported_leaves, d.on_time_leaves"
+            " FROM reporting_progressspan s LEFT JOIN reporting_progressday d"
+            " ON d.unit_id = ANY(%s) AND d.date = ANY(%s)"
+            " WHERE s.first_date <= %s AND s.last_date >= %s",
+            [list(unit_ids), days, min(days), max(days)],
+        )
+        found = cursor.fetchall()
+    if not found:
+        return None
+    return {(unit_id, day): ProgressRow(*figures) for unit_id, day, *figures in found if unit_id is not None}
+
+
+def progress_rows_kept(
+    *, campaign: Campaign, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
+) -> dict[tuple[int, dt.date], ProgressRow] | None:
+    """The rows, when the table keeps `root`'s figures for `days`; None: compute them from the reports."""
+    days = list(days)
+    if root.is_leaf_territory or not progress_covers(campaign=campaign, days=days):
+        return None
+    return progress_rows(unit_ids=unit_ids, days=days)
+
+
+def progress_lock_unit(*, unit_id: int) -> None:
+    """Serialise this transaction's writes about a unit with everyone else's, until it ends.
+
+    The triggers take the same lock when a report is written; the report
+    store takes it first (here on the ORM path, inside reporting_report_save()
+    otherwise), before it locks the report row, so that every writer takes
+    the two in the same order (unit, then row) and never deadlocks.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reporting_progress_lock_unit(%s)", [unit_id])
+
+
+def progress_table_rebuild(*, campaign: Campaign) -> bool:
+    """Build the table from the reports now, for `campaign` and whatever it covered before."""
+    if not progress_table_enabled():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT first_date, last_date FROM reporting_progressspan")
+        span = cursor.fetchone()
+        first = campaign.start_date - dt.timedelta(days=1)
+        last = campaign.target_date
+        if span is not None:
+            first, last = min(first, span[0]), max(last, span[1])
+        cursor.execute("SELECT reporting_progress_rebuild(%s, %s)", [first, last])
+    return True
+
+
+def progress_table_forget() -> None:
+    """Drop the table's contents; the next read builds it again (bulk loads call this first)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reporting_progress_forget()")
