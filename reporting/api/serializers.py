@@ -173,7 +173,7 @@ class ReportInputSerializer(serializers.Serializer):
 
 # One instance for every request: a serializer copies its declared fields each time it is made, which was a
 # measurable part of a PUT (issue 7). Validation stores nothing on the serializer or its fields, so sharing
-# it is safe; tests/reporting/test_api_reports.py checks it against a fresh ReportInputSerializer.
+# it is safe; tests/reporting/api/test_api_reports.py checks it against a fresh ReportInputSerializer.
 _REPORT_INPUT = ReportInputSerializer()
 
 
@@ -218,7 +218,7 @@ def _count_output(name: str) -> serializers.IntegerField:
 
 # Fields spelled out rather than derived from the model; they describe the answer (OpenAPI) and format
 # it, but through class-level copies: a serializer copies its declared fields for every instance, which
-# with the nested warnings was a fifth of a PUT's own work (issue 7). tests/reporting/test_api_reports.py
+# with the nested warnings was a fifth of a PUT's own work (issue 7). tests/reporting/api/test_api_reports.py
 # checks the answer against DRF's own field-by-field representation.
 class ReportSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit.code", read_only=True, label=_unit_code_label)

@@ -7,7 +7,7 @@ costs twice what running it does. The statements of a PL/pgSQL function are
 planned once per connection, so on PostgreSQL the selector calls this
 function instead; the rows come back whole (typed as the tables are) and the
 selector picks their columns by the models' own lists, as before. SQLite
-keeps the portable statement; tests/reporting/test_selectors_submit.py checks
+keeps the portable statement; tests/reporting/intake/test_selectors_submit.py checks
 both against the ORM.
 
 Exactly one of p_unit (an id) and p_code is given. The campaign is chosen as

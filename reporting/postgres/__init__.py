@@ -5,7 +5,7 @@ installs, one `<name>.sql` file per object, exactly as PostgreSQL reports it
 back (pg_get_functiondef / pg_get_triggerdef) after a short header saying
 why it exists (a trigger's file drops it first: a constraint trigger cannot
 be replaced in place). Reading this folder shows what production runs;
-tests/reporting/test_postgres_sql.py fails when the database and the files
+tests/reporting/progress/test_postgres_sql.py fails when the database and the files
 differ.
 
 Migrations never read these files: each one that changes the SQL installs

@@ -1,7 +1,7 @@
 """Audit: every revision visible to reviewers and editable by no one; refusals and failed logins logged.
 
 The revision history itself (old → new, scope, pagination) is tested in
-tests/reporting/test_report_history.py; lockout mechanics in
+tests/reporting/intake/test_report_history.py; lockout mechanics in
 tests/units/test_lockout.py. Here: what DIC can audit, that nobody can
 rewrite it, and the `bluezone.audit` log.
 """

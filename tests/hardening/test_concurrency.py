@@ -1,9 +1,9 @@
 """Concurrency on the real PostgreSQL: many writers, one report; no unit waits for another.
 
 Two flagging jobs (or two notification runs) at once are proven elsewhere and
-not repeated here: tests/reporting/test_flagging.py
+not repeated here: tests/reporting/watch/test_flagging.py
 (test_two_concurrent_runs_create_each_flag_once) and
-tests/reporting/test_notifications.py (test_two_concurrent_runs_send_each_e_mail_once);
+tests/reporting/watch/test_notifications.py (test_two_concurrent_runs_send_each_e_mail_once);
 tests/hardening/test_fault_worker.py runs the whole tick twice through a real
 worker around a SIGKILL.
 """

@@ -1,10 +1,10 @@
 """Hostile input the schema fuzzer does not reach: browser pages, e-mails, admin, log lines.
 
 API bodies with NUL bytes, huge integers, 10,000-character notes and malformed
-JSON are covered in tests/reporting/test_api_reports.py
+JSON are covered in tests/reporting/api/test_api_reports.py
 (test_hostile_values_are_400_naming_the_field_and_save_nothing,
 test_a_body_that_is_not_a_json_object_is_400, test_a_lone_surrogate_…) and
-tests/reporting/test_api_errors.py; they are not repeated here.
+tests/reporting/api/test_api_errors.py; they are not repeated here.
 """
 
 from __future__ import annotations
