@@ -1,13 +1,29 @@
-from django.urls import include, path
+"""Every route of the API, in one place (the schema and its browsable docs first)."""
+
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from reporting.api import auth, excel, flags, progress, reports, units, whoami
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     # The split view serves its start-up script as a file: the CSP allows no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
-    path("v1/", include("reporting.api.urls_reports")),
-    path("v1/", include("reporting.api.urls_flags")),
-    path("v1/", include("reporting.api.urls_progress")),
-    path("v1/", include("reporting.api.urls_excel")),
-    path("v1/", include("reporting.api.urls_whoami")),
+    # Who you are
+    path("v1/auth/token/", auth.token_obtain, name="api_token"),
+    path("v1/auth/whoami/", whoami.whoami, name="api_whoami"),
+    # Units and their reports
+    path("v1/units/", units.unit_list, name="api_units"),
+    path("v1/units/<str:code>/reports/<str:date>/", reports.unit_report, name="api_unit_report"),
+    path("v1/reports/", reports.report_list, name="api_reports"),
+    # The deadline watch
+    path("v1/flags/", flags.flag_list, name="api_flags"),
+    path("v1/flags/<str:code>/<str:date>/excuse/", flags.flag_excuse, name="api_flag_excuse"),
+    path("v1/compliance/", flags.compliance, name="api_compliance"),
+    # Figures
+    path("v1/progress/", progress.progress_retrieve, name="api_progress"),
+    # Excel
+    path("v1/exports/daily.xlsx", excel.export_daily_xlsx, name="api_export_daily"),
+    path("v1/imports/template.xlsx", excel.import_template_xlsx, name="api_import_template"),
+    path("v1/imports/", excel.import_create, name="api_import"),
 ]

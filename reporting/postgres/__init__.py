@@ -17,6 +17,9 @@ calls `sql_install`, and run the tests.
 On SQLite none of this exists; the selectors compute everything from the
 reports (the definition the fast path is tested against).
 
+dialect.py holds the few raw-SQL fragments that differ between PostgreSQL and
+SQLite, so selectors and services do not branch on the vendor for them.
+
 May import: nothing of the portal (migrations import it).
 """
 

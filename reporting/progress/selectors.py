@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from reporting.models import DailyReport, ReportRevision
+from reporting.postgres.dialect import date_from_db
 from reporting.progress import targets
 from reporting.progress.figures import (
     ProvinceProgress,
@@ -294,7 +295,7 @@ def _reported_by_day(*, root: Unit, days: list[dt.date], as_at: dt.datetime | No
     """  # noqa: S608 — table names from model metadata, every value a parameter
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, first, first, first, first])
-        changes = sorted((_as_date(day), int(delta)) for day, delta in cursor.fetchall())
+        changes = sorted((date_from_db(day), int(delta)) for day, delta in cursor.fetchall())
     reported, total, i = {}, 0, 0
     for day in days:
         while i < len(changes) and changes[i][0] <= day:
@@ -302,10 +303,6 @@ def _reported_by_day(*, root: Unit, days: list[dt.date], as_at: dt.datetime | No
             i += 1
         reported[day] = total
     return reported
-
-
-def _as_date(value) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
 def _residents_history(

@@ -24,7 +24,6 @@ so: it records that the district was told).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -37,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from reporting.campaigns import campaign_current
 from reporting.models import ClosedDay, DailyReport, MissedDeadline
+from reporting.postgres.dialect import date_from_db, days_source
 from reporting.watch import deadlines
 from reporting.watch.day_lock import day_close_lock
 from units.models import Campaign, Unit
@@ -168,15 +168,11 @@ def _insert_missing(
     """One statement: insert the missing flags, skip existing ones, return what was inserted."""
     qn = connection.ops.quote_name
     flags, units, reports = (qn(m._meta.db_table) for m in (MissedDeadline, Unit, DailyReport))
-    if connection.vendor == "postgresql":
-        days_source, days_param = "SELECT unnest(%s::date[]) AS day", [d.isoformat() for d in days]
-    else:
-        # SQLite stores dates as ISO text; json_each turns one JSON array into rows.
-        days_source, days_param = "SELECT value AS day FROM json_each(%s)", json.dumps([d.isoformat() for d in days])
+    days_from, days_param = days_source(days)
     sql = f"""
         INSERT INTO {flags} (campaign_id, unit_id, date, flagged_at, excused, excuse_reason, escalated)
         SELECT %s, u.id, d.day, %s, %s, '', %s
-        FROM {units} u CROSS JOIN ({days_source}) d
+        FROM {units} u CROSS JOIN ({days_from}) d
         WHERE u.active = %s AND u.must_report = %s AND substr(u.path, 1, %s) = %s
           AND NOT EXISTS (
             SELECT 1 FROM {reports} r WHERE r.unit_id = u.id AND r.date = d.day AND r.on_time = %s
@@ -191,13 +187,7 @@ def _insert_missing(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [(unit_id, _as_date(day)) for unit_id, day in rows]
-
-
-def _as_date(value) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+    return [(unit_id, date_from_db(day)) for unit_id, day in rows]
 
 
 def _escalate(*, campaign: Campaign, days: list[dt.date], only_these: bool) -> dict[dt.date, int]:

@@ -14,8 +14,8 @@ from reporting.intake.bounds import unit_bounds
 from reporting.intake.services import ReportRefused, report_submit
 from reporting.models import Channel, DailyReport, ReportRevision
 from tests.conftest import local, unit
+from tests.reporting.excel.test_excel_import import filled, row_of, template, upload
 from tests.reporting.excel_support import QUALITY, D, at, export, row_named, token_client, workbook
-from tests.reporting.test_excel_import import filled, row_of, template, upload
 from units.services import user_create
 
 BILLION = 1_000_000_000

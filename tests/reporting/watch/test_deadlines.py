@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from reporting import deadlines, targets
+from reporting.progress import targets
+from reporting.watch import deadlines
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 DEADLINE = dt.time(15, 0)

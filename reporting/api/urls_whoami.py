@@ -1,7 +1,0 @@
-from django.urls import path
-
-from reporting.api import whoami
-
-urlpatterns = [
-    path("auth/whoami/", whoami.whoami, name="api_whoami"),
-]
