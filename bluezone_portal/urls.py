@@ -2,12 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reporting.watch import health as views_health
+from reporting.watch import health
 from units import views as unit_views
 
 urlpatterns = [
     path("", unit_views.home, name="home"),
-    path("healthz", views_health.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("dang-nhap/", unit_views.PortalLoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from reporting.excel import views as views_excel
+from reporting.excel import views
 
 urlpatterns = [
-    path("xuat-excel/", views_excel.excel_export, name="excel_export"),
-    path("nhap-excel/", views_excel.excel_import, name="excel_import"),
-    path("nhap-excel/mau.xlsx", views_excel.excel_import_template, name="excel_import_template"),
+    path("xuat-excel/", views.excel_export, name="excel_export"),
+    path("nhap-excel/", views.excel_import, name="excel_import"),
+    path("nhap-excel/mau.xlsx", views.excel_import_template, name="excel_import_template"),
 ]
