@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpResponseBadRequest
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -73,3 +74,19 @@ class RejectNulBytesMiddleware:
             return HttpResponseBadRequest(_("Địa chỉ chứa ký tự không hợp lệ."),
                                           content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class TextCompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for text answers only (pages, JSON, CSV); workbooks are zip files already.
+
+    BREACH: Django masks the CSRF token anew in every response, and this
+    middleware pads each gzip stream with random bytes, which is what Django
+    provides against it.
+    """
+
+    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/vnd.oai.openapi")
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)

@@ -41,3 +41,13 @@ def test_a_client_that_does_not_ask_for_gzip_gets_plain_html(campaign, thao):
     web.force_login(thao)
     answer = web.get(reverse("dashboard_overview"))
     assert answer.status_code == 200 and not answer.has_header("Content-Encoding")
+
+
+@pytest.mark.django_db
+def test_a_workbook_is_not_compressed_twice(campaign, thao):
+    web = Client()
+    web.force_login(thao)
+    answer = web.get("/api/v1/exports/daily.xlsx", {"date": "2020-08-20"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert not answer.has_header("Content-Encoding")
