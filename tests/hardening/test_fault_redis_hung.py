@@ -128,6 +128,7 @@ def test_with_redis_broken_every_endpoint_answers_promptly(broken_redis, campaig
     assert max(slowest.values()) < PROMPT, slowest
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_healthz_answers_within_a_second_with_a_hung_redis(campaign):
     """In a process of its own, as a deployment runs it (its views imported, as after any first request)."""
