@@ -40,11 +40,6 @@ def flag_missed_reports(date: str | None = None, now: str | None = None) -> dict
             "escalated": {d.isoformat(): n for d, n in run.escalated.items()}}
 
 
-@shared_task(name="reporting.tasks.send_notifications")
-def send_notifications(now: str | None = None) -> dict:
-    return notifications_send_due(now=_when(now)).sent
-
-
 @shared_task(name="reporting.tasks.deadline_tick")
 def deadline_tick(now: str | None = None) -> dict:
     """Detection first, then notices about what it found, then the heartbeat that says the watch is alive."""
