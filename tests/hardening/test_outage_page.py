@@ -48,7 +48,7 @@ def test_a_database_outage_under_api_outside_drf_is_json(lan, production_errors,
 
 
 def test_any_other_error_is_still_a_plain_500(lan, production_errors, monkeypatch):
-    from reporting import views_report
+    from reporting.intake import views as views_report
 
     def broken(*args, **kwargs):
         raise RuntimeError("not a database problem")

@@ -24,7 +24,7 @@ from reporting.tasks import deadline_tick, enqueue, flag_missed_reports, publish
 from tests.conftest import local
 from tests.reporting.flag_support import D1, D2, D3, due_units, submit
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+BASE_DIR = Path(__file__).resolve().parents[3]
 WORKER_BROKER = "redis://127.0.0.1:6379/10"  # this suite's own Redis database
 DEAD_BROKER = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
