@@ -358,6 +358,9 @@ def test_the_upload_page_lists_errors_by_row_and_saves_a_good_file(minh, client)
     html = page.content.decode()
     assert page.status_code == 200 and "/nhap-excel/mau.xlsx" in html and 'value="930"' in html
     assert bad.status_code == 400 and "Số người dân đã cài đặt: không được là số âm." in bad.content.decode()
-    assert "Đã lưu 1 báo cáo ngày 20/08/2020" in good.content.decode()
+    saved_page = good.content.decode()
+    assert "Ngày 20/08/2020: đã lưu 1 báo cáo (1 báo cáo mới, 0 báo cáo được cập nhật)." in saved_page
+    receipt = DailyReport.objects.get(unit__code="31318", date=D).revisions.get().pk
+    assert f'href="/bao-cao/bien-nhan/{receipt}/">Phường I</a>' in saved_page
     assert download.status_code == 200 and download["Content-Disposition"].endswith('mau-nhap-bluezone-930-2020-08-20.xlsx"')
     assert DailyReport.objects.get(unit__code="31318", date=D).residents_installed == 5
