@@ -1,23 +1,24 @@
-// The board opens on the chosen day (the last column), with the day columns starting whole right after the
-// unit column, which stays in view: scroll so that no date is half hidden behind it.
+// The board opens on the chosen day (the last column). The unit column stays in view while the days scroll
+// under it; at the right end the first visible day would often be half hidden behind it ("/08"), so the unit
+// column is widened by the visible sliver: every day in view is then whole.
 (function () {
   "use strict";
-  var grids = document.querySelectorAll(".grid-wrap");
-  for (var i = 0; i < grids.length; i++) {
-    var wrap = grids[i];
+  function align(wrap) {
     var unitCol = wrap.querySelector("thead .unit-col");
     var days = wrap.querySelectorAll("thead .day-col");
-    if (!unitCol || !days.length) continue;
-    var fixed = unitCol.offsetWidth;
-    var last = days[days.length - 1];
-    var wanted = last.offsetLeft + last.offsetWidth - wrap.clientWidth;
-    if (wanted <= 0) continue;
-    // The first day column that can start right after the unit column with the last one still in view.
+    wrap.scrollLeft = wrap.scrollWidth;
+    if (!unitCol || !days.length || wrap.scrollWidth <= wrap.clientWidth) return;
+    var edge = unitCol.getBoundingClientRect().right;
     for (var j = 0; j < days.length; j++) {
-      if (days[j].offsetLeft - fixed >= wanted) {
-        wrap.scrollLeft = days[j].offsetLeft - fixed;
-        break;
+      var box = days[j].getBoundingClientRect();
+      if (box.left < edge - 0.5 && box.right > edge + 0.5) {
+        var width = unitCol.getBoundingClientRect().width + (box.right - edge);
+        unitCol.style.minWidth = unitCol.style.maxWidth = Math.ceil(width) + "px";
+        wrap.scrollLeft = wrap.scrollWidth;
+        return;
       }
     }
   }
+  var grids = document.querySelectorAll(".grid-wrap");
+  for (var i = 0; i < grids.length; i++) align(grids[i]);
 })();
