@@ -68,15 +68,16 @@ def _unit_names() -> list[str]:
 def _untranslated(text: str, language: str, names: list[str]) -> list[str]:
     found = []
     for line in text.splitlines():
+        rest = line
         if language == "en":
             for name in (*names, *KEPT_NAMES):
-                line = line.replace(name, "")
-            if VIETNAMESE_LETTERS.search(line):
+                rest = rest.replace(name, "")
+            if VIETNAMESE_LETTERS.search(rest):
                 found.append(line.strip())
         else:
             for word in KEPT_ENGLISH:
-                line = line.replace(word, "")
-            if ENGLISH_WORDS.search(line):
+                rest = rest.replace(word, "")
+            if ENGLISH_WORDS.search(rest):
                 found.append(line.strip())
     return found
 
