@@ -40,6 +40,7 @@ def publish_screenshot(page, name: str) -> Path | None:
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     path = path / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, whatever was filled in last
     page.screenshot(path=str(path), full_page=False, animations="disabled")
     return path
 

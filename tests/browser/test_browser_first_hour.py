@@ -2,7 +2,7 @@
 
 Every walk signs in, opens every menu entry (and the dashboard tabs) in
 Vietnamese, switches to English from the header and opens them all again,
-then does the role's main job. It fails on a dead end (an error status, or a
+then, back in Vietnamese, does the role's main job. It fails on a dead end (an error status, or a
 page whose only content says the account may not use it), a 403 behind a
 visible link, a page wider than the screen, or a string left in the other
 language. With BLUEZONE_SCREENSHOTS set, the walks also save the README's
@@ -20,6 +20,7 @@ from django.utils.translation import gettext
 
 from reporting.flagging import missed_deadlines_flag
 from reporting.models import DailyReport, MissedDeadline
+from reporting.watch_heartbeat import heartbeat_record
 from tests.browser.conftest import PHONE, publish_screenshot
 from tests.conftest import local
 from tests.reporting import dashboard_support
@@ -57,6 +58,7 @@ PAGE_TEXT = "() => document.querySelector('main').innerText + '\\n' + document.q
 def world(history, minh, quang):
     """The dashboard history (18–20 Aug) and the missed deadlines of the 20th, flagged at 16:00 that day."""
     missed_deadlines_flag(campaign=history, day=D20, now=local(2020, 8, 20, 16, 0))
+    heartbeat_record(result={})  # the deadline watch is alive, as in a running portal
     return history
 
 
@@ -126,20 +128,22 @@ class Walk:
                     self.open(self.browser.base_url + tab_href, f"menu “{label}” → tab “{tab_label}”")
         return [label for _href, label in items]
 
-    def switch_to_english(self) -> None:
+    def switch_language(self, code: str) -> None:
+        """With the header's button, as a user would."""
         with self.page.expect_navigation():
-            self.page.locator("form.lang button[value=en]").click()
-        self.language = "en"
-        assert self.page.locator("html").get_attribute("lang") == "en"
+            self.page.locator(f"form.lang button[value={code}]").click()
+        self.language = code
+        assert self.page.locator("html").get_attribute("lang") == code
 
     def first_hour(self, username: str) -> tuple[list[str], list[str]]:
-        """Sign in, every menu item in Vietnamese, then in English; the menus seen in each language."""
+        """Sign in, every menu item in Vietnamese, then in English; back to Vietnamese for the main job."""
         self.browser.login(username)
         self.check("home after login")
         vietnamese = self.every_menu_item()
-        self.switch_to_english()
+        self.switch_language("en")
         english = self.every_menu_item()
         assert len(english) == len(vietnamese)
+        self.switch_language("vi")
         return vietnamese, english
 
     def assert_clean(self) -> None:
@@ -167,7 +171,7 @@ def test_commune_reporter_reports_the_day_and_reads_its_receipt(walk):
     page.fill("textarea[name=note]", "Tổ công tác xã")
     if walk.size == "phone":
         publish_screenshot(page, "phone-form")
-    walk.submit("Send report")
+    walk.submit("Gửi báo cáo")
     assert "/bao-cao/bien-nhan/" in page.url
     if walk.size == "phone":
         publish_screenshot(page, "receipt")
@@ -184,7 +188,7 @@ def test_district_reporter_reports_for_one_of_its_communes(walk):
         page.locator("main a", has_text="Phường III").first.click()
     walk.check("commune form")
     page.fill("input[name=residents_installed]", "800")
-    walk.submit("Send report")
+    walk.submit("Gửi báo cáo")
     assert "/bao-cao/bien-nhan/" in page.url
     walk.assert_clean()
     assert DailyReport.objects.get(unit__code="31321", date=dt.date(2020, 8, 21)).residents_installed == 800
@@ -199,7 +203,7 @@ def test_agency_reporter_reports_its_staff_and_families(walk):
     page = walk.page
     page.fill("input[name=staff_installed]", "250")
     page.fill("input[name=family_installed]", "520")
-    walk.submit("Send report")
+    walk.submit("Gửi báo cáo")
     assert "/bao-cao/bien-nhan/" in page.url
     walk.assert_clean()
     report = DailyReport.objects.get(unit__code="SYT", date=dt.date(2020, 8, 21))
@@ -213,7 +217,7 @@ def test_reviewer_enters_the_official_figure_excuses_a_unit_and_downloads_the_wo
     walk.open(base + "/so-lieu-chinh-thuc/?ngay=2020-08-21", "official figure of the 21st")
     page.fill("input[name=residents_installed]", "125.000")
     page.fill("textarea[name=note]", "Số liệu Bộ TT&TT")
-    walk.submit("Save the official figure")
+    walk.submit("Lưu số liệu chính thức")
     assert DailyReport.objects.get(unit__code="93", date=dt.date(2020, 8, 21)).residents_installed == 125_000
 
     walk.open(base + "/tong-quan/?date=2020-08-20", "province overview")
@@ -228,7 +232,7 @@ def test_reviewer_enters_the_official_figure_excuses_a_unit_and_downloads_the_wo
         publish_screenshot(page, "missing-board")
     row = page.locator("table.flags tr[data-code='31321']")
     row.locator("summary").click()
-    assert row.locator("label", has_text="(required)").is_visible()  # marked before anything is refused
+    assert row.locator("label", has_text="(bắt buộc)").is_visible()  # marked before anything is refused
     row.locator("textarea[name=reason]").fill("Mất điện cả ngày")
     with page.expect_navigation():
         row.locator("button[type=submit]").click()
@@ -250,7 +254,7 @@ def test_viewer_reads_everything_and_is_offered_nothing_that_writes(walk):
     assert "Excel import" not in english and not any("Import" in label for label in english)
     base, page = walk.browser.base_url, walk.page
     walk.open(base + "/so-lieu-chinh-thuc/?ngay=2020-08-20", "official figure")
-    assert page.locator("#official .value").inner_text() == "110,000"  # English number format
+    assert page.locator("#official .value").inner_text() == "110.000"
     walk.open(base + "/chua-bao-cao/?date=2020-08-20", "missing board")
     for path in ("/so-lieu-chinh-thuc/", "/chua-bao-cao/?date=2020-08-20", "/tong-quan/?date=2020-08-20",
                  "/bao-cao/lich-su/"):
