@@ -51,6 +51,10 @@ ENGLISH_WORDS = re.compile(r"\b(the|and|of|is|are|this|that|field|required|pleas
 # What stays in Vietnamese in an English page: names (units, the language switch) and text people typed.
 KEPT_NAMES = ("Tiếng Việt", "Tổ công tác xã", "Số liệu Bộ TT&TT", "Mất điện cả ngày")
 KEPT_ENGLISH = ("English",)
+# A table wider than its card may scroll inside it, but must say so (the hint table_scroll.js puts before it).
+SILENT_SCROLLERS = """() => [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1
+  && !(w.previousElementSibling && w.previousElementSibling.classList.contains('scroll-hint'))).length"""
+AMBER = "rgb(255, 241, 214)"  # --late-bg: the one warning background
 PAGE_TEXT = "() => document.querySelector('main').innerText + '\\n' + document.querySelector('header').innerText"
 
 
@@ -100,6 +104,9 @@ class Walk:
         if not self.browser.fits_width():
             width = page.evaluate("document.documentElement.scrollWidth")
             self.problems.append(f"{where}: page is {width} px wide at {page.viewport_size['width']} px")
+        silent = page.evaluate(SILENT_SCROLLERS)
+        if silent:
+            self.problems.append(f"{where}: {silent} table(s) scroll sideways without saying so")
         text = page.evaluate(PAGE_TEXT)
         with translation.override(self.language):
             for message in DEAD_ENDS:
@@ -219,6 +226,12 @@ def test_reviewer_enters_the_official_figure_excuses_a_unit_and_downloads_the_wo
     page.fill("textarea[name=note]", "Số liệu Bộ TT&TT")
     walk.submit("Lưu số liệu chính thức")
     assert DailyReport.objects.get(unit__code="93", date=dt.date(2020, 8, 21)).residents_installed == 125_000
+    # A lower figure than the day before is saved with a warning, which looks like every other warning.
+    page.fill("input[name=residents_installed]", "100.000")
+    walk.submit("Lưu số liệu chính thức")
+    warning = page.locator("li.msg-warning").first
+    assert warning.is_visible()
+    assert warning.evaluate("e => getComputedStyle(e).backgroundColor") == AMBER
 
     walk.open(base + "/tong-quan/?date=2020-08-20", "province overview")
     if walk.size == "desktop":
