@@ -6,7 +6,7 @@ PYTHON := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate demo lint check-migrations bench clean messages
+.PHONY: run test install assets migrate demo lint check-migrations bench clean messages screenshots
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,11 @@ run: demo
 
 test: install
 	$(BIN)/pytest --ds=bluezone_portal.settings_test
+
+# The README's pictures, taken by the browser walks of each role (tests/browser/test_browser_first_hour.py).
+screenshots: install
+	BLUEZONE_SCREENSHOTS=docs/screenshots $(BIN)/pytest --ds=bluezone_portal.settings_test -q \
+		tests/browser/test_browser_first_hour.py -k "commune_reporter or reviewer"
 
 lint: install
 	$(BIN)/ruff check .

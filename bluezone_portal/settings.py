@@ -191,7 +191,9 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bluezone Hậu Giang API",
-    "DESCRIPTION": "Daily Bluezone install reports of Hau Giang units (dispatch 1747/UBND-NCTH).",
+    # Lazy, so that the schema speaks the caller's language (Accept-Language or ?lang=) like the rest of the API.
+    "DESCRIPTION": _("Báo cáo hằng ngày số người cài đặt Bluezone của các đơn vị tỉnh Hậu Giang "
+                     "(Công văn 1747/UBND-NCTH). Xác thực: `Authorization: Token <token>` (POST /api/v1/auth/token/)."),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
@@ -54,14 +55,14 @@ class TokenThrottle(ScopedRateThrottle):
 
 @extend_schema(
     operation_id="auth_token_create",
-    summary="Lấy token API",
-    description="Đổi tên đăng nhập và mật khẩu lấy token; gửi kèm mọi yêu cầu sau dưới dạng "
-    "`Authorization: Token <token>`. Giới hạn số lần thử (429).",
+    summary=gettext_lazy("Lấy token API"),
+    description=gettext_lazy("Đổi tên đăng nhập và mật khẩu lấy token; gửi kèm mọi yêu cầu sau dưới dạng "
+    "`Authorization: Token <token>`. Giới hạn số lần thử (429)."),
     request=TokenRequestSerializer,
     responses={
         200: TokenSerializer,
-        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Thiếu trường hoặc sai tên đăng nhập / mật khẩu."),
-        429: OpenApiResponse(ErrorDetailSerializer, description="Quá nhiều lần thử; thử lại sau."),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description=gettext_lazy("Thiếu trường hoặc sai tên đăng nhập / mật khẩu.")),
+        429: OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Quá nhiều lần thử; thử lại sau.")),
     },
     auth=[],
     tags=["auth"],

@@ -43,7 +43,7 @@ _DATE_MESSAGE = gettext_lazy("Ngày (date): phải là ngày dạng YYYY-MM-DD."
 class DayQuerySerializer(serializers.Serializer):
     date = serializers.DateField(
         required=False, input_formats=["%Y-%m-%d"],
-        help_text="Ngày của chiến dịch, YYYY-MM-DD; mặc định hôm nay (hoặc ngày gần nhất của chiến dịch).",
+        help_text=gettext_lazy("Ngày của chiến dịch, YYYY-MM-DD; mặc định hôm nay (hoặc ngày gần nhất của chiến dịch)."),
         error_messages={"invalid": _DATE_MESSAGE, "datetime": _DATE_MESSAGE},
     )
 
@@ -65,7 +65,7 @@ class _ReasonField(serializers.CharField):
 
 class ExcuseInputSerializer(serializers.Serializer):
     reason = _ReasonField(
-        max_length=REASON_MAX_LENGTH, help_text="Lý do miễn (bắt buộc).",
+        max_length=REASON_MAX_LENGTH, help_text=gettext_lazy("Lý do miễn (bắt buộc)."),
         error_messages={
             "required": gettext_lazy("Lý do miễn (reason): bắt buộc nhập."),
             "blank": gettext_lazy("Lý do miễn (reason): bắt buộc nhập."),
@@ -78,18 +78,18 @@ class ExcuseInputSerializer(serializers.Serializer):
 
 
 class FlagSerializer(serializers.Serializer):
-    unit = serializers.CharField(help_text="Mã đơn vị.")
+    unit = serializers.CharField(help_text=gettext_lazy("Mã đơn vị."))
     unit_name = serializers.CharField()
     date = serializers.DateField()
     flagged_at = serializers.DateTimeField()
     excused = serializers.BooleanField()
     excuse_reason = serializers.CharField()
-    reported_late_at = serializers.DateTimeField(allow_null=True, help_text="Lúc nộp báo cáo trễ, nếu đã nộp.")
-    consecutive_misses = serializers.IntegerField(help_text="Số ngày trễ hạn liên tiếp tính đến ngày này.")
-    escalated = serializers.BooleanField(help_text="Đã báo cấp trên (trễ hạn nhiều ngày liên tiếp).")
+    reported_late_at = serializers.DateTimeField(allow_null=True, help_text=gettext_lazy("Lúc nộp báo cáo trễ, nếu đã nộp."))
+    consecutive_misses = serializers.IntegerField(help_text=gettext_lazy("Số ngày trễ hạn liên tiếp tính đến ngày này."))
+    escalated = serializers.BooleanField(help_text=gettext_lazy("Đã báo cấp trên (trễ hạn nhiều ngày liên tiếp)."))
     status = serializers.ChoiceField(choices=[MISSING, LATE, EXCUSED],
-                                     help_text="Tình trạng của ngày bị ghi nhận: missing, late hoặc excused.")
-    status_label = serializers.CharField(help_text="Tình trạng theo ngôn ngữ của người gọi (Accept-Language).")
+                                     help_text=gettext_lazy("Tình trạng của ngày bị ghi nhận: missing, late hoặc excused."))
+    status_label = serializers.CharField(help_text=gettext_lazy("Tình trạng theo ngôn ngữ của người gọi (Accept-Language)."))
 
 
 class ComplianceCountsSerializer(serializers.Serializer):
@@ -102,14 +102,14 @@ class ComplianceCountsSerializer(serializers.Serializer):
 
 class ComplianceSerializer(serializers.Serializer):
     date = serializers.DateField()
-    on_time = serializers.ListField(child=serializers.CharField(), help_text="Mã các đơn vị báo cáo đúng hạn.")
-    late = serializers.ListField(child=serializers.CharField(), help_text="Báo cáo sau hạn.")
-    missing = serializers.ListField(child=serializers.CharField(), help_text="Đã qua hạn, chưa báo cáo.")
-    excused = serializers.ListField(child=serializers.CharField(), help_text="Được Sở TT&TT miễn.")
-    not_yet = serializers.ListField(child=serializers.CharField(), help_text="Chưa báo cáo, chưa đến hạn.")
+    on_time = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Mã các đơn vị báo cáo đúng hạn."))
+    late = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Báo cáo sau hạn."))
+    missing = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Đã qua hạn, chưa báo cáo."))
+    excused = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Được Sở TT&TT miễn."))
+    not_yet = serializers.ListField(child=serializers.CharField(), help_text=gettext_lazy("Chưa báo cáo, chưa đến hạn."))
     counts = ComplianceCountsSerializer()
     labels = serializers.DictField(child=serializers.CharField(),
-                                   help_text="Tên mỗi tình trạng theo ngôn ngữ của người gọi, như trên các trang.")
+                                   help_text=gettext_lazy("Tên mỗi tình trạng theo ngôn ngữ của người gọi, như trên các trang."))
 
 
 class FlagsProblemSerializer(serializers.Serializer):
@@ -117,12 +117,12 @@ class FlagsProblemSerializer(serializers.Serializer):
 
 
 _ERRORS_400 = {
-    "type": "object", "description": "Lỗi theo từng trường: {tên trường: [thông báo]}.",
+    "type": "object", "description": gettext_lazy("Lỗi theo từng trường: {tên trường: [thông báo]}."),
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
-_401 = OpenApiResponse(FlagsProblemSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
-_403 = OpenApiResponse(FlagsProblemSerializer, description="Không có quyền.")
-_404 = OpenApiResponse(FlagsProblemSerializer, description="Không có (trong phạm vi của bạn).")
+_401 = OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Chưa xác thực (thiếu hoặc sai token)."))
+_403 = OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Không có quyền."))
+_404 = OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Không có (trong phạm vi của bạn)."))
 
 
 def flag_data(row: FlagRow) -> dict:
@@ -157,13 +157,13 @@ def _scope(*, user: User, campaign: Campaign):
 
 @extend_schema(
     operation_id="flags_list",
-    summary="Đơn vị trễ hạn báo cáo trong ngày",
-    description=("Các ghi nhận trễ hạn (không có báo cáo đúng hạn khi qua 15:00) của ngày, trong phạm vi người gọi "
-                 "được xem; kèm lúc nộp trễ, việc miễn, số ngày trễ liên tiếp và việc báo cấp trên."),
+    summary=gettext_lazy("Đơn vị trễ hạn báo cáo trong ngày"),
+    description=(gettext_lazy("Các ghi nhận trễ hạn (không có báo cáo đúng hạn khi qua 15:00) của ngày, trong phạm vi người gọi "
+                 "được xem; kèm lúc nộp trễ, việc miễn, số ngày trễ liên tiếp và việc báo cấp trên.")),
     parameters=[DayQuerySerializer],
     responses={
         200: FlagSerializer(many=True),
-        400: OpenApiResponse(_ERRORS_400, description="`date` không hợp lệ hoặc ngoài chiến dịch."),
+        400: OpenApiResponse(_ERRORS_400, description=gettext_lazy("`date` không hợp lệ hoặc ngoài chiến dịch.")),
         401: _401,
     },
     tags=["flags"],
@@ -178,40 +178,40 @@ def flag_list(request):
 
 
 _FLAG_PATH = [
-    OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị."),
-    OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày, YYYY-MM-DD."),
+    OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Mã đơn vị.")),
+    OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description=gettext_lazy("Ngày, YYYY-MM-DD.")),
 ]
 
 
 @extend_schema(
     methods=["POST"],
     operation_id="flag_excuse",
-    summary="Miễn một ngày trễ hạn (cán bộ Sở TT&TT)",
-    description="Ghi lý do miễn; ghi nhận trễ hạn vẫn còn, được tính là “được miễn”. Đã miễn thì không miễn lại.",
+    summary=gettext_lazy("Miễn một ngày trễ hạn (cán bộ Sở TT&TT)"),
+    description=gettext_lazy("Ghi lý do miễn; ghi nhận trễ hạn vẫn còn, được tính là “được miễn”. Đã miễn thì không miễn lại."),
     parameters=_FLAG_PATH,
     request=ExcuseInputSerializer,
     responses={
         200: FlagSerializer,
-        400: OpenApiResponse(_ERRORS_400, description="Thiếu lý do, ngày không hợp lệ hoặc đã được miễn."),
+        400: OpenApiResponse(_ERRORS_400, description=gettext_lazy("Thiếu lý do, ngày không hợp lệ hoặc đã được miễn.")),
         401: _401,
         403: _403,
-        404: OpenApiResponse(FlagsProblemSerializer, description="Không có đơn vị hoặc ghi nhận trễ hạn này."),
+        404: OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Không có đơn vị hoặc ghi nhận trễ hạn này.")),
     },
     tags=["flags"],
 )
 @extend_schema(
     methods=["DELETE"],
     operation_id="flag_excuse_withdraw",
-    summary="Thu hồi việc miễn một ngày trễ hạn (cán bộ Sở TT&TT)",
-    description="Ngày đó lại được tính là chưa báo cáo (hoặc trễ hạn nếu đã nộp trễ); việc thu hồi được ghi nhật ký.",
+    summary=gettext_lazy("Thu hồi việc miễn một ngày trễ hạn (cán bộ Sở TT&TT)"),
+    description=gettext_lazy("Ngày đó lại được tính là chưa báo cáo (hoặc trễ hạn nếu đã nộp trễ); việc thu hồi được ghi nhật ký."),
     parameters=_FLAG_PATH,
     request=None,
     responses={
         200: FlagSerializer,
-        400: OpenApiResponse(_ERRORS_400, description="Ngày không hợp lệ hoặc ngày này chưa được miễn."),
+        400: OpenApiResponse(_ERRORS_400, description=gettext_lazy("Ngày không hợp lệ hoặc ngày này chưa được miễn.")),
         401: _401,
         403: _403,
-        404: OpenApiResponse(FlagsProblemSerializer, description="Không có đơn vị hoặc ghi nhận trễ hạn này."),
+        404: OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Không có đơn vị hoặc ghi nhận trễ hạn này.")),
     },
     tags=["flags"],
 )
@@ -255,13 +255,13 @@ def flag_excuse(request, code: str, date: str):
 
 @extend_schema(
     operation_id="compliance_retrieve",
-    summary="Tình hình báo cáo trong ngày",
-    description=("Mã các đơn vị phải báo cáo (trong phạm vi người gọi) theo tình trạng: đúng hạn, trễ hạn, chưa báo "
-                 "cáo (đã qua hạn), được miễn, chưa đến hạn; và số lượng mỗi nhóm."),
+    summary=gettext_lazy("Tình hình báo cáo trong ngày"),
+    description=(gettext_lazy("Mã các đơn vị phải báo cáo (trong phạm vi người gọi) theo tình trạng: đúng hạn, trễ hạn, chưa báo "
+                 "cáo (đã qua hạn), được miễn, chưa đến hạn; và số lượng mỗi nhóm.")),
     parameters=[DayQuerySerializer],
     responses={
         200: ComplianceSerializer,
-        400: OpenApiResponse(_ERRORS_400, description="`date` không hợp lệ hoặc ngoài chiến dịch."),
+        400: OpenApiResponse(_ERRORS_400, description=gettext_lazy("`date` không hợp lệ hoặc ngoài chiến dịch.")),
         401: _401,
     },
     tags=["flags"],

@@ -7,6 +7,7 @@ dashboards and the Excel export); scope comes from units.access.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
@@ -35,46 +36,46 @@ from reporting.progress.targets import target_count
 from units.access import unit_readable_by
 from units.models import Unit
 
-RATE_HELP = "Tỷ lệ dạng phân số (0.3 = 30 %)."
+RATE_HELP = gettext_lazy("Tỷ lệ dạng phân số (0.3 = 30 %).")
 
 
 class ProgressQuerySerializer(serializers.Serializer):
     """Only for the schema: the parameters are read by reporting.progress.dashboards.dashboard_view_parse."""
 
     date = serializers.DateField(
-        required=False, help_text="Ngày xem, YYYY-MM-DD, trong thời gian chiến dịch; mặc định hôm nay "
-        "(hoặc ngày cuối chiến dịch khi chiến dịch đã kết thúc).",
+        required=False, help_text=gettext_lazy("Ngày xem, YYYY-MM-DD, trong thời gian chiến dịch; mặc định hôm nay "
+        "(hoặc ngày cuối chiến dịch khi chiến dịch đã kết thúc)."),
     )
     as_at = serializers.ChoiceField(
         choices=[AS_AT_NOW, AS_AT_DEADLINE], required=False, default=AS_AT_NOW,
-        help_text="`now`: mọi số liệu đã nhận đến nay; `deadline`: số liệu như lúc 15:00 (giờ Việt Nam) của "
-        "ngày xem — các báo cáo và lần sửa sau 15:00 không được tính.",
+        help_text=gettext_lazy("`now`: mọi số liệu đã nhận đến nay; `deadline`: số liệu như lúc 15:00 (giờ Việt Nam) của "
+        "ngày xem — các báo cáo và lần sửa sau 15:00 không được tính."),
     )
 
 
 class ProvinceProgressSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
-    population = serializers.IntegerField(allow_null=True, help_text="Dân số (mẫu số của tỷ lệ).")
+    population = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Dân số (mẫu số của tỷ lệ)."))
     official_installed = serializers.IntegerField(
-        allow_null=True, help_text="Số liệu chính thức do Sở TT&TT nhập (mới nhất đến ngày xem); null nếu chưa có.",
+        allow_null=True, help_text=gettext_lazy("Số liệu chính thức do Sở TT&TT nhập (mới nhất đến ngày xem); null nếu chưa có."),
     )
-    official_date = serializers.DateField(allow_null=True, help_text="Ngày của số liệu chính thức đó.")
+    official_date = serializers.DateField(allow_null=True, help_text=gettext_lazy("Ngày của số liệu chính thức đó."))
     official_rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
-    reported_installed = serializers.IntegerField(help_text="Tổng các xã, phường, thị trấn (báo cáo mới nhất).")
+    reported_installed = serializers.IntegerField(help_text=gettext_lazy("Tổng các xã, phường, thị trấn (báo cáo mới nhất)."))
     reported_rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
     target_rate = serializers.FloatField(help_text=RATE_HELP)
-    target_installed = serializers.IntegerField(allow_null=True, help_text="Số người cần cài để đạt mục tiêu.")
-    shortfall = serializers.IntegerField(allow_null=True, help_text="Còn thiếu so với mục tiêu (theo tổng báo cáo).")
-    trajectory_rate = serializers.FloatField(help_text="Lộ trình của ngày xem (đường thẳng từ số liệu ban đầu "
-                                             "đến mục tiêu). " + RATE_HELP)
-    required_daily = serializers.IntegerField(allow_null=True, help_text="Số cài đặt cần thêm mỗi ngày còn lại.")
-    days_left = serializers.IntegerField(help_text="Số ngày còn lại đến ngày mục tiêu.")
-    leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn.")
-    stale_leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn chưa có báo cáo của ngày xem.")
-    daily_pace = serializers.FloatField(help_text="Số cài đặt trung bình mỗi ngày trong 3 ngày gần nhất.")
+    target_installed = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Số người cần cài để đạt mục tiêu."))
+    shortfall = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Còn thiếu so với mục tiêu (theo tổng báo cáo)."))
+    trajectory_rate = serializers.FloatField(help_text=gettext_lazy(
+        "Lộ trình của ngày xem (đường thẳng từ số liệu ban đầu đến mục tiêu). Tỷ lệ dạng phân số (0.3 = 30 %)."))
+    required_daily = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Số cài đặt cần thêm mỗi ngày còn lại."))
+    days_left = serializers.IntegerField(help_text=gettext_lazy("Số ngày còn lại đến ngày mục tiêu."))
+    leaves = serializers.IntegerField(help_text=gettext_lazy("Số xã, phường, thị trấn."))
+    stale_leaves = serializers.IntegerField(help_text=gettext_lazy("Số xã, phường, thị trấn chưa có báo cáo của ngày xem."))
+    daily_pace = serializers.FloatField(help_text=gettext_lazy("Số cài đặt trung bình mỗi ngày trong 3 ngày gần nhất."))
     projected_date = serializers.DateField(
-        allow_null=True, help_text="Ngày đạt mục tiêu nếu giữ tốc độ 3 ngày gần nhất; null nếu không đạt.",
+        allow_null=True, help_text=gettext_lazy("Ngày đạt mục tiêu nếu giữ tốc độ 3 ngày gần nhất; null nếu không đạt."),
     )
 
 
@@ -82,26 +83,26 @@ class DistrictProgressSerializer(serializers.Serializer):
     code = serializers.CharField()
     name = serializers.CharField()
     population = serializers.IntegerField(allow_null=True)
-    installed = serializers.IntegerField(help_text="Tổng các xã, phường, thị trấn trực thuộc.")
+    installed = serializers.IntegerField(help_text=gettext_lazy("Tổng các xã, phường, thị trấn trực thuộc."))
     rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
-    change = serializers.IntegerField(help_text="Thay đổi so với ngày trước.")
-    rank = serializers.IntegerField(help_text="Thứ hạng theo tỷ lệ trong toàn tỉnh (1 = cao nhất).")
-    lagging = serializers.BooleanField(help_text="Dưới lộ trình của ngày xem.")
+    change = serializers.IntegerField(help_text=gettext_lazy("Thay đổi so với ngày trước."))
+    rank = serializers.IntegerField(help_text=gettext_lazy("Thứ hạng theo tỷ lệ trong toàn tỉnh (1 = cao nhất)."))
+    lagging = serializers.BooleanField(help_text=gettext_lazy("Dưới lộ trình của ngày xem."))
     leaves = serializers.IntegerField()
     stale_leaves = serializers.IntegerField()
-    on_time_leaves = serializers.IntegerField(help_text="Số xã, phường, thị trấn báo cáo đúng hạn ngày xem.")
+    on_time_leaves = serializers.IntegerField(help_text=gettext_lazy("Số xã, phường, thị trấn báo cáo đúng hạn ngày xem."))
     target_installed = serializers.IntegerField(allow_null=True)
     shortfall = serializers.IntegerField(allow_null=True)
     required_daily = serializers.IntegerField(allow_null=True)
 
 
 class UnitResidentsSerializer(serializers.Serializer):
-    population = serializers.IntegerField(allow_null=True, help_text="Dân số (null nếu chưa công bố).")
-    installed = serializers.IntegerField(help_text="Số người dân đã cài đặt (số liệu gần nhất, cộng dồn).")
+    population = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Dân số (null nếu chưa công bố)."))
+    installed = serializers.IntegerField(help_text=gettext_lazy("Số người dân đã cài đặt (số liệu gần nhất, cộng dồn)."))
     rate = serializers.FloatField(allow_null=True, help_text=RATE_HELP)
-    change = serializers.IntegerField(help_text="Thay đổi so với ngày trước.")
-    rank = serializers.IntegerField(help_text="Thứ hạng theo tỷ lệ: huyện trong toàn tỉnh, xã trong huyện của mình.")
-    lagging = serializers.BooleanField(help_text="Dưới lộ trình của ngày xem.")
+    change = serializers.IntegerField(help_text=gettext_lazy("Thay đổi so với ngày trước."))
+    rank = serializers.IntegerField(help_text=gettext_lazy("Thứ hạng theo tỷ lệ: huyện trong toàn tỉnh, xã trong huyện của mình."))
+    lagging = serializers.BooleanField(help_text=gettext_lazy("Dưới lộ trình của ngày xem."))
     leaves = serializers.IntegerField()
     stale_leaves = serializers.IntegerField()
     on_time_leaves = serializers.IntegerField()
@@ -116,12 +117,12 @@ class UnitStaffSerializer(serializers.Serializer):
     staff_installed = serializers.IntegerField()
     family_installed = serializers.IntegerField()
     assisted_installs = serializers.IntegerField()
-    rate = serializers.FloatField(allow_null=True, help_text="(cán bộ + người thân đã cài) / (tổng cán bộ + người "
-                                  "thân). " + RATE_HELP)
+    rate = serializers.FloatField(allow_null=True, help_text=gettext_lazy(
+        "(cán bộ + người thân đã cài) / (tổng cán bộ + người thân). Tỷ lệ dạng phân số (0.3 = 30 %)."))
     target_rate = serializers.FloatField(help_text=RATE_HELP)
     meets_target = serializers.BooleanField()
-    reported_today = serializers.BooleanField(help_text="Đơn vị có báo cáo của ngày xem.")
-    last_report = serializers.DateField(allow_null=True, help_text="Ngày của báo cáo gần nhất.")
+    reported_today = serializers.BooleanField(help_text=gettext_lazy("Đơn vị có báo cáo của ngày xem."))
+    last_report = serializers.DateField(allow_null=True, help_text=gettext_lazy("Ngày của báo cáo gần nhất."))
 
 
 class OwnUnitProgressSerializer(serializers.Serializer):
@@ -129,10 +130,10 @@ class OwnUnitProgressSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.CharField()
     residents = UnitResidentsSerializer(
-        allow_null=True, help_text="Người dân (huyện, xã, phường, thị trấn); null với cơ quan, đơn vị.",
+        allow_null=True, help_text=gettext_lazy("Người dân (huyện, xã, phường, thị trấn); null với cơ quan, đơn vị."),
     )
     staff = UnitStaffSerializer(
-        allow_null=True, help_text="Cán bộ và người thân (mục tiêu 100 %); null khi đơn vị không có tổng số cán bộ.",
+        allow_null=True, help_text=gettext_lazy("Cán bộ và người thân (mục tiêu 100 %); null khi đơn vị không có tổng số cán bộ."),
     )
 
 
@@ -140,19 +141,19 @@ class ProgressSerializer(serializers.Serializer):
     date = serializers.DateField()
     as_at = serializers.ChoiceField(choices=[AS_AT_NOW, AS_AT_DEADLINE])
     as_at_time = serializers.DateTimeField(
-        allow_null=True, help_text="Thời điểm chụp số liệu khi as_at=deadline; null khi as_at=now.",
+        allow_null=True, help_text=gettext_lazy("Thời điểm chụp số liệu khi as_at=deadline; null khi as_at=now."),
     )
     province = ProvinceProgressSerializer(
-        help_text="Số liệu toàn tỉnh, cho mọi người gọi (công khai tại /cong-khai/).",
+        help_text=gettext_lazy("Số liệu toàn tỉnh, cho mọi người gọi (công khai tại /cong-khai/)."),
     )
     districts = DistrictProgressSerializer(
         many=True,
-        help_text="Các huyện, thị xã, thành phố người gọi được xem, theo thứ hạng: tất cả với người xem toàn tỉnh; "
-        "chỉ huyện của mình với cán bộ cấp huyện; rỗng với cán bộ xã, phường và cơ quan.",
+        help_text=gettext_lazy("Các huyện, thị xã, thành phố người gọi được xem, theo thứ hạng: tất cả với người xem toàn tỉnh; "
+        "chỉ huyện của mình với cán bộ cấp huyện; rỗng với cán bộ xã, phường và cơ quan."),
     )
     unit = OwnUnitProgressSerializer(
         allow_null=True,
-        help_text="Đơn vị của người gọi (như trang Tổng quan của đơn vị đó); null với tài khoản không gắn đơn vị.",
+        help_text=gettext_lazy("Đơn vị của người gọi (như trang Tổng quan của đơn vị đó); null với tài khoản không gắn đơn vị."),
     )
 
 
@@ -239,19 +240,19 @@ def _own_unit(*, view: DashboardView, user, districts: list[TerritoryRow]) -> di
 
 @extend_schema(
     operation_id="progress_retrieve",
-    summary="Tiến độ cài đặt Bluezone của tỉnh và các huyện",
+    summary=gettext_lazy("Tiến độ cài đặt Bluezone của tỉnh và các huyện"),
     description=(
-        "Số liệu chính thức và tổng hợp từ báo cáo, mục tiêu, lộ trình, số cần cài mỗi ngày, dự báo ngày đạt "
+        gettext_lazy("Số liệu chính thức và tổng hợp từ báo cáo, mục tiêu, lộ trình, số cần cài mỗi ngày, dự báo ngày đạt "
         "mục tiêu; các huyện theo thứ hạng với thay đổi so với hôm trước. Cùng số liệu với trang Tổng quan và "
-        "báo cáo Excel cho cùng ngày và cùng `as_at`. Phạm vi theo người gọi: xem `province` và `districts`."
+        "báo cáo Excel cho cùng ngày và cùng `as_at`. Phạm vi theo người gọi: xem `province` và `districts`.")
     ),
     parameters=[ProgressQuerySerializer],
     responses={
         200: ProgressSerializer,
         400: OpenApiResponse(ProgressErrorSerializer,
-                             description="`date` sai dạng, ngoài chiến dịch hoặc chưa đến; `as_at` không hợp lệ."),
-        401: OpenApiResponse(ProgressDetailSerializer, description="Chưa xác thực (thiếu hoặc sai token)."),
-        503: OpenApiResponse(ProgressDetailSerializer, description="Chưa có chiến dịch, hoặc cơ sở dữ liệu tạm thời lỗi."),
+                             description=gettext_lazy("`date` sai dạng, ngoài chiến dịch hoặc chưa đến; `as_at` không hợp lệ.")),
+        401: OpenApiResponse(ProgressDetailSerializer, description=gettext_lazy("Chưa xác thực (thiếu hoặc sai token).")),
+        503: OpenApiResponse(ProgressDetailSerializer, description=gettext_lazy("Chưa có chiến dịch, hoặc cơ sở dữ liệu tạm thời lỗi.")),
     },
     tags=["progress"],
 )

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -62,20 +63,20 @@ def _refusal_body(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     return {("non_field_errors" if name == "__all__" else name): list(messages) for name, messages in errors.items()}
 
 
-_CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="Mã đơn vị, ví dụ 31318.")
-_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description="Ngày báo cáo, YYYY-MM-DD.")
-_401 = OpenApiResponse(ErrorDetailSerializer, description="Chưa xác thực (thiếu hoặc sai token).")
-_404 = OpenApiResponse(ErrorDetailSerializer, description="Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn.")
+_CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Mã đơn vị, ví dụ 31318."))
+_DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description=gettext_lazy("Ngày báo cáo, YYYY-MM-DD."))
+_401 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Chưa xác thực (thiếu hoặc sai token)."))
+_404 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn."))
 
 
 @extend_schema(
     methods=["GET"],
     operation_id="unit_report_retrieve",
-    summary="Xem báo cáo ngày của một đơn vị",
+    summary=gettext_lazy("Xem báo cáo ngày của một đơn vị"),
     parameters=[_CODE, _DATE],
     responses={
         200: ReportSerializer,
-        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Ngày không đúng dạng YYYY-MM-DD."),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description=gettext_lazy("Ngày không đúng dạng YYYY-MM-DD.")),
         401: _401,
         404: _404,
     },
@@ -84,22 +85,22 @@ _404 = OpenApiResponse(ErrorDetailSerializer, description="Không có đơn vị
 @extend_schema(
     methods=["PUT"],
     operation_id="unit_report_put",
-    summary="Nộp hoặc thay báo cáo ngày của một đơn vị",
+    summary=gettext_lazy("Nộp hoặc thay báo cáo ngày của một đơn vị"),
     description=(
-        "Tạo (201) hoặc thay (200) báo cáo của đơn vị cho ngày đó. Số liệu là số cộng dồn đến ngày báo cáo; "
+        gettext_lazy("Tạo (201) hoặc thay (200) báo cáo của đơn vị cho ngày đó. Số liệu là số cộng dồn đến ngày báo cáo; "
         "trường không gửi được để trống. Gửi lại cùng nội dung chỉ thêm một lần sửa (revision). "
-        "Đúng hạn khi nộp lần đầu trước 15:00 (giờ Việt Nam) của ngày báo cáo."
+        "Đúng hạn khi nộp lần đầu trước 15:00 (giờ Việt Nam) của ngày báo cáo.")
     ),
     parameters=[_CODE, _DATE],
     request=ReportInputSerializer,
     responses={
-        200: OpenApiResponse(ReportSerializer, description="Đã thay báo cáo đã có."),
-        201: OpenApiResponse(ReportSerializer, description="Đã tạo báo cáo."),
-        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Số liệu, ngày hoặc JSON không hợp lệ; không lưu gì."),
+        200: OpenApiResponse(ReportSerializer, description=gettext_lazy("Đã thay báo cáo đã có.")),
+        201: OpenApiResponse(ReportSerializer, description=gettext_lazy("Đã tạo báo cáo.")),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description=gettext_lazy("Số liệu, ngày hoặc JSON không hợp lệ; không lưu gì.")),
         401: _401,
-        403: OpenApiResponse(ErrorDetailSerializer, description="Được xem nhưng không được báo cáo cho đơn vị này."),
+        403: OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Được xem nhưng không được báo cáo cho đơn vị này.")),
         404: _404,
-        415: OpenApiResponse(ErrorDetailSerializer, description="Nội dung phải là application/json."),
+        415: OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Nội dung phải là application/json.")),
     },
     tags=["reports"],
 )
@@ -163,16 +164,16 @@ class ReportPagination(LimitOffsetPagination):
 
 @extend_schema(
     operation_id="reports_list",
-    summary="Danh sách báo cáo",
-    description="Báo cáo của các đơn vị người gọi được xem, mới nhất trước; lọc theo ngày và/hoặc mã đơn vị.",
+    summary=gettext_lazy("Danh sách báo cáo"),
+    description=gettext_lazy("Báo cáo của các đơn vị người gọi được xem, mới nhất trước; lọc theo ngày và/hoặc mã đơn vị."),
     parameters=[
         ReportListQuerySerializer,
-        OpenApiParameter("limit", OpenApiTypes.INT, description="Số báo cáo mỗi trang (tối đa 1000)."),
-        OpenApiParameter("offset", OpenApiTypes.INT, description="Bỏ qua bấy nhiêu báo cáo đầu."),
+        OpenApiParameter("limit", OpenApiTypes.INT, description=gettext_lazy("Số báo cáo mỗi trang (tối đa 1000).")),
+        OpenApiParameter("offset", OpenApiTypes.INT, description=gettext_lazy("Bỏ qua bấy nhiêu báo cáo đầu.")),
     ],
     responses={
         200: ReportPageSerializer,
-        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="`date` hoặc `unit` không hợp lệ."),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description=gettext_lazy("`date` hoặc `unit` không hợp lệ.")),
         401: _401,
     },
     tags=["reports"],

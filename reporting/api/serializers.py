@@ -70,8 +70,7 @@ class PortalCharField(serializers.CharField):
 
 
 class ErrorDetailSerializer(serializers.Serializer):
-    """The body of 401, 403, 404, 429 and 503 answers."""
-
+    # The body of 401, 403, 404, 429 and 503 answers.
     detail = serializers.CharField()
 
 
@@ -79,7 +78,7 @@ class ErrorDetailSerializer(serializers.Serializer):
 # concern no single field come as `detail` / `non_field_errors`.
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
-    "description": "Lỗi theo từng trường: {tên trường: [thông báo]}.",
+    "description": _("Lỗi theo từng trường: {tên trường: [thông báo]}."),
     "properties": {
         "detail": {"type": "string"},
         "non_field_errors": {"type": "array", "items": {"type": "string"}},
@@ -114,11 +113,11 @@ class UnitListQuerySerializer(serializers.Serializer):
                 kinds=", ".join(UnitKind.values),
             ),
         },
-        help_text="Chỉ lấy đơn vị thuộc loại này.",
+        help_text=_("Chỉ lấy đơn vị thuộc loại này."),
     )
     parent = PortalCharField(
         required=False, max_length=UNIT_CODE_MAX_LENGTH, error_messages=_text_errors(_("Đơn vị cấp trên (parent)")),
-        help_text="Mã đơn vị cấp trên: chỉ lấy các đơn vị trực thuộc.",
+        help_text=_("Mã đơn vị cấp trên: chỉ lấy các đơn vị trực thuộc."),
     )
 
 
@@ -153,13 +152,12 @@ class LooseNoteField(LooseCountField):
 
 
 class ReportInputSerializer(serializers.Serializer):
-    """PUT body. Absent counts are empty: a PUT replaces the whole day's report."""
-
+    # PUT body. Absent counts are empty: a PUT replaces the whole day's report.
     residents_installed = LooseCountField(help_text=_label("residents_installed"))
     staff_installed = LooseCountField(help_text=_label("staff_installed"))
     family_installed = LooseCountField(help_text=_label("family_installed"))
     assisted_installs = LooseCountField(help_text=_label("assisted_installs"))
-    note = LooseNoteField(help_text="Ghi chú")
+    note = LooseNoteField(help_text=_("Ghi chú"))
     late_reason = PortalCharField(
         required=False, allow_blank=True, allow_null=True, max_length=NOTE_MAX_LENGTH,
         error_messages=_text_errors(_label("late_reason")),
@@ -188,18 +186,17 @@ def report_input_validate(data) -> dict:
 
 
 class ReportWarningSerializer(serializers.Serializer):
-    """A stored warning (code and values) with its message worded in the caller's language (Accept-Language)."""
-
+    # A stored warning (code and values) with its message worded in the caller's language (Accept-Language).
     field = serializers.CharField()
-    code = serializers.ChoiceField(choices=[DECREASED, JUMP], help_text="decreased: giảm so với báo cáo trước; "
-                                   "jump: tăng đột biến so với mẫu số giới hạn.")
+    code = serializers.ChoiceField(choices=[DECREASED, JUMP], help_text=_("decreased: giảm so với báo cáo trước; "
+                                   "jump: tăng đột biến so với mẫu số giới hạn."))
     previous = serializers.IntegerField()
     previous_date = serializers.DateField()
     value = serializers.IntegerField(allow_null=True)
     message = serializers.CharField()
-    bound = serializers.IntegerField(required=False, help_text="jump: mẫu số giới hạn.")
-    bound_unit = serializers.CharField(required=False, help_text="jump: đơn vị có mẫu số giới hạn.")
-    threshold_percent = serializers.FloatField(required=False, help_text="jump: ngưỡng (% của mẫu số).")
+    bound = serializers.IntegerField(required=False, help_text=_("jump: mẫu số giới hạn."))
+    bound_unit = serializers.CharField(required=False, help_text=_("jump: đơn vị có mẫu số giới hạn."))
+    threshold_percent = serializers.FloatField(required=False, help_text=_("jump: ngưỡng (phần trăm của mẫu số)."))
 
 
 def warning_answer(warning: dict) -> dict:
@@ -254,11 +251,11 @@ _REPORT_OUTPUT = [
 class ReportListQuerySerializer(serializers.Serializer):
     date = serializers.DateField(
         required=False, input_formats=["iso-8601"], error_messages=_date_errors(_("Ngày (date)")),
-        help_text="Chỉ lấy báo cáo của ngày này (YYYY-MM-DD).",
+        help_text=_("Chỉ lấy báo cáo của ngày này (YYYY-MM-DD)."),
     )
     unit = PortalCharField(
         required=False, max_length=UNIT_CODE_MAX_LENGTH, error_messages=_text_errors(_("Đơn vị (unit)")),
-        help_text="Chỉ lấy báo cáo của đơn vị có mã này.",
+        help_text=_("Chỉ lấy báo cáo của đơn vị có mã này."),
     )
 
 

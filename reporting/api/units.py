@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
@@ -37,13 +38,13 @@ def not_in_scope_message(code: str) -> str:
 
 @extend_schema(
     operation_id="units_list",
-    summary="Danh sách đơn vị",
-    description="Các đơn vị người gọi được xem (đơn vị của mình và cấp dưới; cán bộ Sở TT&TT và lãnh đạo: tất cả).",
+    summary=gettext_lazy("Danh sách đơn vị"),
+    description=gettext_lazy("Các đơn vị người gọi được xem (đơn vị của mình và cấp dưới; cán bộ Sở TT&TT và lãnh đạo: tất cả)."),
     parameters=[UnitListQuerySerializer],
     responses={
         200: UnitSerializer(many=True),
-        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="`kind` hoặc `parent` không hợp lệ."),
-        401: OpenApiResponse(ErrorDetailSerializer, description="Chưa xác thực."),
+        400: OpenApiResponse(VALIDATION_ERROR_SCHEMA, description=gettext_lazy("`kind` hoặc `parent` không hợp lệ.")),
+        401: OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Chưa xác thực.")),
     },
     tags=["units"],
 )

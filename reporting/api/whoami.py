@@ -7,6 +7,7 @@ benchmark's measure of the cheapest authenticated request (issue 7).
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import api_view
@@ -17,16 +18,16 @@ from reporting.api.serializers import ErrorDetailSerializer
 
 class WhoamiSerializer(serializers.Serializer):
     username = serializers.CharField()
-    role = serializers.CharField(help_text="reporter, reviewer, viewer hoặc admin.")
+    role = serializers.CharField(help_text=gettext_lazy("reporter, reviewer, viewer hoặc admin."))
 
 
 @extend_schema(
     operation_id="auth_whoami",
-    summary="Tài khoản của token",
-    description="Tên đăng nhập và vai trò của người gọi — để kiểm tra token trước khi gửi báo cáo.",
+    summary=gettext_lazy("Tài khoản của token"),
+    description=gettext_lazy("Tên đăng nhập và vai trò của người gọi — để kiểm tra token trước khi gửi báo cáo."),
     responses={
         200: WhoamiSerializer,
-        401: OpenApiResponse(ErrorDetailSerializer, description="Chưa xác thực (thiếu hoặc sai token)."),
+        401: OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Chưa xác thực (thiếu hoặc sai token).")),
     },
     tags=["auth"],
 )

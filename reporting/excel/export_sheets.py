@@ -12,7 +12,16 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from reporting.excel.data import AS_AT_DEADLINE, DailyReportData, corrections_after_deadline
 from reporting.excel.safe import date_cell, number_cell, text_cell
-from reporting.excel.styles import TABLE_HEADER_ROW, Column, HeaderTexts, note_rows, sheet_open, table_filter
+from reporting.excel.styles import (
+    LINE_HEIGHT,
+    TABLE_HEADER_ROW,
+    Column,
+    HeaderTexts,
+    note_rows,
+    row_height,
+    sheet_open,
+    table_filter,
+)
 from reporting.intake.validation import field_label
 from reporting.models import COUNT_FIELDS, Channel
 from reporting.progress import targets
@@ -33,6 +42,11 @@ class Table:
         self.last_row, self.rows = TABLE_HEADER_ROW, 0
 
     def add(self, cells: list) -> None:
+        wrapping = [(cell.value, column.width) for cell, column in zip(cells, self.columns, strict=False)
+                    if isinstance(getattr(cell, "value", None), str) and str(getattr(cell, "style", "")).endswith("_text")]
+        height = row_height(wrapping)
+        if height > LINE_HEIGHT:  # set before the row is written: the sheet is write-only
+            self.ws.row_dimensions[self.last_row + 1].height = height
         self.ws.append(cells)
         self.last_row += 1
         self.rows += 1
@@ -63,7 +77,12 @@ class Table:
         """Autofilter over what was written; say so when there is nothing to list."""
         last_table_row = self.last_row
         if self.rows == 0:
-            self.add([self.t(empty_note), *[self.t("") for _i in range(self.ncols - 1)]])
+            # Merged across the table: as tall as the note needs at the table's whole width.
+            self.ws.row_dimensions[self.last_row + 1].height = row_height(
+                [(empty_note, sum(c.width for c in self.columns))])
+            self.ws.append([self.t(empty_note), *[self.t("") for _i in range(self.ncols - 1)]])
+            self.last_row += 1
+            self.rows += 1
             last_table_row = self.last_row
             self.ws.merged_cells.add(f"A{last_table_row}:{get_column_letter(self.ncols)}{last_table_row}")
         table_filter(self.ws, ncols=self.ncols, last_row=last_table_row)

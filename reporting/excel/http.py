@@ -173,4 +173,4 @@ def import_upload(*, request, upload, raw_date: str | None) -> tuple[int, dict]:
     except ImportRefused as refused:
         return 403 if refused.forbidden else 400, {"errors": refused.errors}
     return 201, {"date": result.day, "saved": result.saved, "created": result.created, "updated": result.updated,
-                 "unchanged": result.unchanged, "warnings": result.warnings}
+                 "unchanged": result.unchanged, "warnings": result.warnings, "reports": result.reports}

@@ -33,6 +33,16 @@ def template_units(*, user: User, parent: Unit):
     return units_writable_by(user=user).filter(path__startswith=parent.path).order_by("path")
 
 
+def template_scope(*, user: User, parent: Unit, count: int) -> str:
+    """Who the template lists and why, so a one-row template does not look like a fault."""
+    head = _("Đơn vị: %(unit)s (mã %(code)s).") % {"unit": parent.name, "code": parent.code}
+    if parent.is_province and not user.unit_id:
+        return head + " " + _("Sở Thông tin và Truyền thông chỉ nhập số liệu chính thức của toàn tỉnh, nên mẫu chỉ "
+                              "có dòng của tỉnh; các huyện, xã và cơ quan tự nhập số liệu của mình.")
+    return head + " " + _("Mẫu liệt kê %(count)s đơn vị bạn được nhập: đơn vị này và các đơn vị trực thuộc.") % {
+        "count": count}
+
+
 def _columns() -> list[tuple[str, float]]:
     labels = input_labels()
     return [
@@ -57,8 +67,7 @@ def import_template_write(*, user: User, parent: Unit, day: dt.date, out: IO[byt
     ws.freeze_panes = f"C{FIRST_DATA_ROW}"
     last = get_column_letter(len(columns))
     ws.append([text_cell(ws, _("MẪU NHẬP SỐ LIỆU CÀI ĐẶT ỨNG DỤNG BLUEZONE"), "bz_title")])
-    ws.append([text_cell(ws, _("Đơn vị: %(unit)s (mã %(code)s)") % {"unit": parent.name, "code": parent.code},
-                         "bz_subtitle")])
+    ws.append([text_cell(ws, template_scope(user=user, parent=parent, count=units.count()), "bz_subtitle")])
     ws.append([text_cell(ws, _("Nhập số liệu cộng dồn đến ngày báo cáo vào các ô màu vàng; ô màu xám không áp dụng "
                                "cho đơn vị. Ô để trống giữ số liệu trước đó (không tính là 0); để trống cả dòng nếu "
                                "đơn vị chưa có số liệu mới."), "bz_note")])

@@ -50,6 +50,8 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     warnings: list[dict] = field(default_factory=list)
+    # What was written, so the upload page can link each saved report's receipt.
+    reports: list[dict] = field(default_factory=list)
 
     @property
     def saved(self) -> int:
@@ -209,6 +211,8 @@ def _save_all(*, sheet: ImportSheet, rows: list[tuple[SheetRow, Unit]], user: Us
                     result.created += 1
                 else:
                     result.updated += 1
+                result.reports.append({"unit": unit.code, "name": unit.name, "revision": saved.revision.pk,
+                                       "created": saved.created})
                 result.warnings += [
                     _error(warning_text(w), row=row.number, column=sheet.column_letter(w["field"]), field_name=w["field"])
                     for w in saved.warnings

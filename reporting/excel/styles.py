@@ -140,7 +140,7 @@ def sheet_open(
     for row in (4, 5, 6):
         ws.merged_cells.add(f"{first}{row}:{last}{row}")
     ws.row_dimensions[4].height = 24
-    ws.row_dimensions[TABLE_HEADER_ROW].height = 45
+    ws.row_dimensions[TABLE_HEADER_ROW].height = row_height([(c.label, c.width) for c in columns], minimum=45)
     ws.append([text_cell(ws, c.label, "bz_th") for c in columns])
     return ws
 
@@ -155,13 +155,44 @@ def _left_block_columns(columns: list[Column]) -> int:
     return 1
 
 
+# Spreadsheet programs do not grow a row for wrapped text written by openpyxl (LibreOffice keeps the default
+# 15 pt), so a long note would spill over the rows below when printed: each row gets the height its text needs.
+LINE_HEIGHT = 15.0
+CHARS_PER_WIDTH = 1.0  # characters of 11 pt Times New Roman per unit of column width, rounded down to be safe
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` takes in a wrapping cell `width` characters wide (greedy word wrap)."""
+    capacity = max(int(width * CHARS_PER_WIDTH) - 1, 1)
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        current = 0
+        lines += 1
+        for word in paragraph.split():
+            size = len(word)
+            if current and current + 1 + size > capacity:
+                lines += 1
+                current = 0
+            while size > capacity:  # a word longer than the column is cut
+                lines += 1
+                size -= capacity
+            current += size + (1 if current else 0)
+    return max(lines, 1)
+
+
+def row_height(texts: list[tuple[str, float]], *, minimum: float = LINE_HEIGHT) -> float:
+    """The height of a row whose wrapping cells hold these (text, column width) pairs."""
+    lines = max((wrapped_lines(text, width) for text, width in texts if text), default=1)
+    return max(minimum, lines * LINE_HEIGHT + 2)
+
+
 def note_rows(ws: WriteOnlyWorksheet, *, first_row: int, notes: list[str], columns: list[Column]) -> None:
     """Footnotes under a table, merged across its width and tall enough to read."""
     width = sum(c.width for c in columns)
     last = get_column_letter(len(columns))
     for offset, note in enumerate(notes):
         row = first_row + offset
-        ws.row_dimensions[row].height = 16 * max(1, -(-len(note) // max(int(width * 1.1), 1)))
+        ws.row_dimensions[row].height = row_height([(note, width)])
         ws.append([text_cell(ws, note, "bz_note")])
         ws.merged_cells.add(f"A{row}:{last}{row}")
 

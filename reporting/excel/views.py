@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -68,6 +69,31 @@ def excel_import_template(request):
     return answer
 
 
+SAVED_KEY = "excel_import_saved"
+
+
+def import_summary(body: dict) -> str:
+    """What an upload did, in words that add up: new + updated were saved, unchanged rows were not."""
+    day = body["date"].strftime("%d/%m/%Y")
+    if not body["saved"]:
+        return _("Ngày %(date)s: không có gì thay đổi — %(unchanged)s dòng trùng với số liệu đã có, "
+                 "không lưu lại.") % {"date": day, "unchanged": body["unchanged"]}
+    text = _("Ngày %(date)s: đã lưu %(saved)s báo cáo (%(created)s báo cáo mới, %(updated)s báo cáo được cập nhật).") % {
+        "date": day, "saved": body["saved"], "created": body["created"], "updated": body["updated"]}
+    if body["unchanged"]:
+        text += " " + _("%(unchanged)s dòng trùng với số liệu đã có nên không lưu lại.") % {
+            "unchanged": body["unchanged"]}
+    return text
+
+
+def _template_note(user) -> str:
+    """Who the template lists, said before the user downloads it."""
+    if user.unit_id is None:
+        return _("Tài khoản của Sở Thông tin và Truyền thông chỉ nhập số liệu chính thức của toàn tỉnh, nên mẫu "
+                 "chỉ có một dòng: tỉnh Hậu Giang. Các huyện, xã và cơ quan tự nhập số liệu của mình.")
+    return _("Mẫu liệt kê đơn vị bạn chọn và các đơn vị trực thuộc mà bạn được nhập, kèm số liệu gần nhất.")
+
+
 def _parents(user, campaign):
     """Where a template can start: the user's own unit and the districts below it that the user may write."""
     root = user.unit or campaign.root
@@ -91,18 +117,20 @@ def excel_import(request):
             code, body = import_upload(request=request, upload=request.FILES.get("file"),
                                        raw_date=request.POST.get("date"))
         if code == 201:
-            messages.success(request, _("Đã lưu %(saved)s báo cáo ngày %(date)s (%(created)s mới, %(updated)s cập nhật, "
-                                        "%(unchanged)s không đổi).") % {
-                "saved": body["saved"], "date": body["date"].strftime("%d/%m/%Y"), "created": body["created"],
-                "updated": body["updated"], "unchanged": body["unchanged"]})
+            messages.success(request, import_summary(body))
             for warning in body["warnings"]:
                 messages.warning(request, _("Dòng %(row)s: %(message)s") % warning)
+            # Shown once on the page the redirect opens: each saved report with a link to its receipt.
+            request.session[SAVED_KEY] = [dict(r) for r in body["reports"]]
             return redirect("excel_import")
         status = code
         context["errors"] = [e for e in body["errors"] if e.get("row")]
         context["file_errors"] = [e["message"] for e in body["errors"] if not e.get("row")]
     can_write = units_writable_by(user=request.user).exists()
+    saved = request.session.pop(SAVED_KEY, []) if request.method == "GET" else []
     context |= {
+        "saved_reports": [{**r, "url": reverse("report_receipt", args=[r["revision"]])} for r in saved],
+        "template_note": _template_note(request.user),
         "can_write": can_write,
         "parents": _parents(request.user, campaign) if can_write else [],
         "open_days": _open_days(campaign, now),

@@ -275,11 +275,14 @@ def official_figure(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     title = _("Số liệu chính thức")
     if campaign is None:
-        if request.user.is_dic:
+        if request.user.reads_everything:
             return _no_campaign(request, title=title, message=_("Chưa có chiến dịch nào."))
         raise PermissionDenied
     root = campaign.root
-    if not unit_writable_by(user=request.user, unit=root):
+    # Whoever reads the whole province (the People's Committee too) reads the official figure;
+    # only DIC writes it, so the others get the same page without the form.
+    can_write = unit_writable_by(user=request.user, unit=root)
+    if not can_write and not request.user.reads_everything:
         raise PermissionDenied(_("Chỉ cán bộ Sở Thông tin và Truyền thông nhập số liệu chính thức."))
     now = request_arrived_at(request)
     chosen = _chosen_day(request, campaign=campaign, now=now, title=title)
@@ -287,6 +290,8 @@ def official_figure(request: HttpRequest) -> HttpResponse:
         return chosen
     open_days, day, day_error = chosen
     posted = request.method == "POST"
+    if posted and not can_write:
+        raise PermissionDenied(_("Chỉ cán bộ Sở Thông tin và Truyền thông nhập số liệu chính thức."))
     if posted:
         form = OfficialFigureForm(request.POST)
         if form.is_valid():
@@ -321,6 +326,7 @@ def official_figure(request: HttpRequest) -> HttpResponse:
         "day_error": None if posted else day_error,
         "open_days": open_days,
         "form": form,
+        "can_write": can_write,
         "progress": progress,
         "official_pct": _pct(progress.official_rate),
         "reported_pct": _pct(progress.province.rate),

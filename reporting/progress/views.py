@@ -158,8 +158,10 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     if reads_district:
         rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at)
         summary = next((row for row in rows if row.unit.pk == unit.pk), None)
+    # A commune user sees only its own row: the page is named for that commune, not for the district.
+    scope_name = unit.name if reads_district else own.name
     context = _base_context(request, campaign, view, district=unit, summary=summary, communes=communes,
-                            reads_district=reads_district, district_count=Unit.objects.districts().filter(
+                            reads_district=reads_district, scope_name=scope_name, district_count=Unit.objects.districts().filter(
                                 active=True).count())
     return render(request, "reporting/dashboard_district.html", context)
 
@@ -186,6 +188,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
         total_family_installed=sum(r.family_installed for r in rows),
         total_rate=(total_installed / total_denominator) if total_denominator else None,
         target_rate=float(campaign.staff_target_rate),
+        scope_name=None if reads_province or request.user.unit is None else request.user.unit.name,
     )
     return render(request, "reporting/dashboard_agencies.html", context)
 

@@ -28,6 +28,21 @@ PASSWORD = "Mat-khau-2020"  # tests/conftest.py's users
 
 
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+# `make screenshots` sets this to docs/screenshots: the walks then save the README's pictures there.
+PUBLISH = "BLUEZONE_SCREENSHOTS"
+
+
+def publish_screenshot(page, name: str) -> Path | None:
+    """Save what the page shows (the visible screen) as NAME.png under $BLUEZONE_SCREENSHOTS, when it is set."""
+    folder = os.environ.get(PUBLISH)
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    path = path / f"{name}.png"
+    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, whatever was filled in last
+    page.screenshot(path=str(path), full_page=False, animations="disabled")
+    return path
 
 
 @pytest.fixture(scope="module")

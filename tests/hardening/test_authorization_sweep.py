@@ -109,7 +109,8 @@ EXPECTATIONS: dict[str, list[Try]] = {
         Try("post", f"/bao-cao/{TARGET}/", _web(_users(DENY, DENY, DENY, DENY)), data=REPORT_VALUES),
     ],
     "official_figure": [
-        Try("get", f"/so-lieu-chinh-thuc/?ngay={D}", _web(_users(DENY, DENY, DENY, ALLOW))),
+        # The People's Committee reads the official figure (no form); only DIC writes it.
+        Try("get", f"/so-lieu-chinh-thuc/?ngay={D}", _web(_users(DENY, DENY, SCOPED, ALLOW))),
         Try("post", "/so-lieu-chinh-thuc/", _web(_users(DENY, DENY, DENY, ALLOW)),
             data={"date": D, "residents_installed": "150000"}),
     ],

@@ -286,13 +286,14 @@ def test_every_ui_string_of_the_code_and_templates_has_an_english_translation():
 
 
 def _package_msgids() -> set[tuple[str | None, str]]:
-    """The English msgids the installed Django, DRF and django-axes really use."""
+    """The English msgids the installed Django, DRF, django-axes and drf-spectacular really use."""
     known = set()
     for po in Path(django.__file__).parent.glob("**/locale/en/LC_MESSAGES/django.po"):
         known |= {(e.msgctxt, e.msgid) for e in polib.pofile(str(po))}
     import axes
+    import drf_spectacular
 
-    for package in (rest_framework, axes):
+    for package in (rest_framework, axes, drf_spectacular):
         for source in Path(package.__file__).parent.rglob("*.py"):
             known |= _python_msgids(source.read_text(encoding="utf-8"))
     return known

@@ -92,3 +92,44 @@ def test_the_docs_page_loads_nothing_from_a_cdn(client, db):
     page = response.content.decode()
     assert "drf_spectacular_sidecar" in page
     assert not re.search(r"(src|href)=\"https?://", page)
+
+
+VIETNAMESE_LETTERS = re.compile("[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+ENGLISH_WORDS = re.compile(r"\b(the|and|of|is|are|with|from|for|body|answers?)\b")
+NAMES = ("Bluezone Hậu Giang API",)  # the API's name is a name in both languages
+
+
+def _texts(node, path=""):
+    """(where, text) of every description, summary and title in the schema."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in ("description", "summary", "title") and isinstance(value, str):
+                yield f"{path}/{key}", value
+            yield from _texts(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _texts(value, f"{path}[{index}]")
+
+
+@pytest.mark.parametrize("ask", [{"HTTP_ACCEPT_LANGUAGE": "en"}, {"lang": "en"}], ids=["accept-language", "lang"])
+def test_the_schema_speaks_english_when_asked(client, db, ask):
+    params = {"format": "json", **({"lang": ask["lang"]} if "lang" in ask else {})}
+    headers = {k: v for k, v in ask.items() if k.startswith("HTTP_")}
+    schema = client.get("/api/schema/", params, **headers).json()
+    left = [(where, text) for where, text in _texts(schema) if text not in NAMES and VIETNAMESE_LETTERS.search(text)]
+    assert left == []
+    put = schema["paths"]["/api/v1/units/{code}/reports/{date}/"]["put"]
+    assert put["summary"] == "Submit or replace a unit's report for a day"
+
+
+def test_the_schema_speaks_vietnamese_by_default(client, db):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    mixed = [(where, text) for where, text in _texts(schema) if ENGLISH_WORDS.search(text)]
+    assert mixed == []
+    put = schema["paths"]["/api/v1/units/{code}/reports/{date}/"]["put"]
+    assert put["summary"] == "Nộp hoặc thay báo cáo ngày của một đơn vị"
+
+
+def test_the_yaml_schema_follows_the_language_too(client, db):
+    body = client.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Submit or replace a unit's report for a day" in body and "Nộp hoặc thay" not in body

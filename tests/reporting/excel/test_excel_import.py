@@ -358,6 +358,35 @@ def test_the_upload_page_lists_errors_by_row_and_saves_a_good_file(minh, client)
     html = page.content.decode()
     assert page.status_code == 200 and "/nhap-excel/mau.xlsx" in html and 'value="930"' in html
     assert bad.status_code == 400 and "Số người dân đã cài đặt: không được là số âm." in bad.content.decode()
-    assert "Đã lưu 1 báo cáo ngày 20/08/2020" in good.content.decode()
+    saved_page = good.content.decode()
+    assert "Ngày 20/08/2020: đã lưu 1 báo cáo (1 báo cáo mới, 0 báo cáo được cập nhật)." in saved_page
+    receipt = DailyReport.objects.get(unit__code="31318", date=D).revisions.get().pk
+    assert f'href="/bao-cao/bien-nhan/{receipt}/">Phường I</a>' in saved_page
     assert download.status_code == 200 and download["Content-Disposition"].endswith('mau-nhap-bluezone-930-2020-08-20.xlsx"')
     assert DailyReport.objects.get(unit__code="31318", date=D).residents_installed == 5
+
+
+def test_the_upload_page_says_plainly_when_nothing_changed(minh, client):
+    client.force_login(minh)
+    data = filled(template(minh, parent="930"), {"31318": {"D": 5}, "31333": {"D": 7}})
+    with time_machine.travel(MORNING, tick=False):
+        client.post("/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", data)})
+        again = client.post("/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", data)}, follow=True)
+        mixed = client.post("/nhap-excel/", {"file": SimpleUploadedFile("a.xlsx", filled(
+            template(minh, parent="930"), {"31318": {"D": 6}, "31333": {"D": 7}}))}, follow=True)
+    assert "Ngày 20/08/2020: không có gì thay đổi — 2 dòng trùng với số liệu đã có, không lưu lại." in \
+        again.content.decode()
+    text = mixed.content.decode()
+    assert "Ngày 20/08/2020: đã lưu 1 báo cáo (0 báo cáo mới, 1 báo cáo được cập nhật)." in text
+    assert "1 dòng trùng với số liệu đã có nên không lưu lại." in text
+    assert text.count('href="/bao-cao/bien-nhan/') == 1 and ">Phường I</a> · cập nhật" in text
+
+
+def test_the_reviewers_template_says_why_it_lists_only_the_province(thao, client):
+    client.force_login(thao)
+    with time_machine.travel(MORNING, tick=False):
+        page = client.get("/nhap-excel/").content.decode()
+        response = client.get("/nhap-excel/mau.xlsx", {"parent": "93", "date": D.isoformat()})
+    assert "nên mẫu chỉ có một dòng: tỉnh Hậu Giang" in page
+    sheet = load_workbook(io.BytesIO(body(response))).active
+    assert "nên mẫu chỉ có dòng của tỉnh" in sheet["A2"].value

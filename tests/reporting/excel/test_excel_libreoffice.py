@@ -90,3 +90,46 @@ def test_libreoffice_keeps_formula_like_text_as_text(tmp_path, exported):
     assert any(row[1] == "=1+2 Vị Tân" for row in communes if len(row) > 1)
     corrections = csv_sheet(tmp_path, workbook, sheet=7)
     assert any('=HYPERLINK("http://x","x")' in row for row in corrections)
+
+
+LONG_NOTE = ("Tổ công tác xã đã đến từng hộ ở ấp 1, ấp 2 và ấp 3 để hướng dẫn cài đặt; số liệu được đối chiếu "
+             "với danh sách của trạm y tế trước khi gửi. ") * 2
+
+
+def _lines_at_least(text: str, width: float) -> int:
+    """A generous lower bound of the lines wrapped text needs: 1.3 characters per unit of column width."""
+    return max(1, -(-len(text) // int(width * 1.3)))
+
+
+def test_libreoffice_lays_out_long_text_inside_rows_tall_enough(tmp_path, lan, hoa, tuan, minh, dung, thao):
+    """Long notes (Biểu 3's remarks, Biểu 7's changes and notes) wrap in their cells, in rows as tall as they need,
+    as LibreOffice lays the workbook out (re-saved by it), and every printed page is A4 landscape."""
+    from openpyxl import load_workbook
+
+    seed_day(lan=lan, hoa=hoa, tuan=tuan, minh=minh, dung=dung, thao=thao)
+    submit(lan, "31318", D, at(D, 16), residents_installed=1100, staff_installed=30, family_installed=60,
+           note=LONG_NOTE)
+    with time_machine.travel(at(D, 17), tick=False):
+        response = export(token_client(thao), date=D.isoformat())
+    workbook = tmp_path / "bao-cao.xlsx"
+    workbook.write_bytes(body(response))
+    out = tmp_path / "lo"
+    soffice(tmp_path, "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(workbook))
+    soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(out), str(workbook))
+    laid_out = load_workbook(out / "bao-cao.xlsx")
+    checked = 0
+    for sheet in (laid_out.worksheets[2], laid_out.worksheets[6]):  # Biểu 3 and Biểu 7
+        widths = {col: dim.width for col, dim in sheet.column_dimensions.items()}
+        for row in sheet.iter_rows(min_row=9):
+            for cell in row:
+                if not isinstance(cell.value, str) or len(cell.value) < 30 or cell.coordinate in sheet.merged_cells:
+                    continue
+                assert cell.alignment.wrap_text, f"{sheet.title}!{cell.coordinate} does not wrap"
+                needed = _lines_at_least(cell.value, widths.get(cell.column_letter) or 8.43)
+                height = sheet.row_dimensions[cell.row].height or 15
+                assert height >= needed * 13, f"{sheet.title}!{cell.coordinate}: {height} pt for {needed} lines"
+                checked += 1
+    assert checked >= 3  # Biểu 3's remarks, Biểu 7's changes and the long note
+    pdf = (out / "bao-cao.pdf").read_bytes()
+    boxes = {tuple(round(float(v)) for v in box.split()) for box in re.findall(rb"/MediaBox\s*\[([^\]]*)\]", pdf)}
+    assert boxes == {(0, 0, 842, 595)}

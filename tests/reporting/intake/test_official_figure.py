@@ -124,8 +124,22 @@ def test_admin_may_enter_the_official_figure(hau_giang):
         assert logged_in(admin).get(URL).status_code == 200
 
 
-@pytest.mark.parametrize("who", ["lan", "minh", "quang"])
-def test_reporters_and_viewers_may_neither_see_nor_enter_the_official_figure(request, who):
+def test_a_viewer_reads_the_official_figure_without_a_form_and_may_not_enter_it(quang, thao):
+    with time_machine.travel(local(2020, 8, 20, 9), tick=False):
+        assert logged_in(thao).post(URL, {"date": "2020-08-20", "residents_installed": "60000"}).status_code == 302
+        client = logged_in(quang)
+        page = client.get(URL)
+        before = counts()
+        refused = client.post(URL, {"date": "2020-08-20", "residents_installed": "70000"})
+    html = page.content.decode()
+    assert page.status_code == 200 and "60.000" in html
+    assert 'name="residents_installed"' not in html and "Lưu số liệu chính thức" not in html
+    assert "Chỉ xem: số liệu chính thức do Sở Thông tin và Truyền thông nhập." in html
+    assert refused.status_code == 403 and counts() == before
+
+
+@pytest.mark.parametrize("who", ["lan", "minh"])
+def test_reporters_may_neither_see_nor_enter_the_official_figure(request, who):
     user = request.getfixturevalue(who)
     client = logged_in(user)
     before = counts()

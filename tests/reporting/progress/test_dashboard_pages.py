@@ -158,9 +158,12 @@ def test_drill_down_snapshot_excludes_the_16h_correction(client, history, thao):
     assert "lúc 15 giờ 00 ngày 20/08/2020" in at_deadline
 
 
-def test_commune_reporter_sees_only_its_own_row(client, history, lan):
+def test_commune_reporter_sees_only_its_own_commune_named_as_such(client, history, lan):
     html = _page(client, lan, f"/tong-quan/huyen/930/?{DAY}")
-    assert data_codes(html, "commune-table") == ["31318"]
+    assert re.findall(r'<section class="stats own-commune" data-code="([^"]+)"', html) == ["31318"]
+    assert figure(html, "own_installed") == "1.450"
+    assert re.search(r"<h1>\s*Phường I\s*</h1>", html) and "<title>Phường I" in html
+    assert "thuộc Thành phố Vị Thanh" in html
     assert "Xã Vị Tân" not in html and 'data-figure="installed"' not in html
 
 
@@ -204,7 +207,8 @@ def test_compliance_grid_colours_each_unit_and_day(client, history, thao, minh):
     assert _cells(html, "31318") == ["missing"] * 5 + ["on_time"] * 3
     assert _cells(html, "31321")[-1] == "late"
     assert _cells(html, "31324")[-1] == "excused"
-    assert len(re.findall(r'<th class="day-col"', html)) == 8
+    assert len(re.findall(r'<th class="day-col', html)) == 8
+    assert re.findall(r'<th class="day-col chosen-day" scope="col" aria-current="date">([^<]+)<', html) == ["20/08"]
 
 
 def test_compliance_grid_shows_not_yet_before_the_deadline(client, history, thao, lan):
