@@ -22,6 +22,7 @@ from . import compliance
 from .campaigns import campaign_current, campaign_today
 from .dashboards import AS_AT_CHOICES, DashboardView, chart_data, dashboard_view_parse, district_of, rows_readable
 from .data_quality import population_alarms
+from .live import live_board, live_clock
 from .selectors import campaign_baseline_rate, campaign_trajectory, province_progress
 from .selectors_progress import (
     assisted_by_sector,
@@ -91,6 +92,7 @@ def _province_context(campaign: Campaign, view: DashboardView) -> dict:
 
 
 @login_required
+@live_board
 def overview(request: HttpRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
@@ -111,6 +113,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     context["assisted"] = [(sectors.get(key, key), value)
                            for key, value in assisted_by_sector(campaign=campaign, day=view.day,
                                                                 as_at=view.as_at).items()]
+    context["clock"] = live_clock(campaign=campaign, day=view.day, units=units_readable_by(user=request.user),
+                                  reads_province=True)
     return render(request, "reporting/dashboard_overview.html", context)
 
 

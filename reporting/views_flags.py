@@ -33,6 +33,7 @@ from .excuses import (
 )
 from .flag_selectors import flag_rows, flags_board_rows
 from .flagging import escalation_days
+from .live import live_board, live_clock
 from .models import Channel, MissedDeadline
 from .services import ReportRefused
 
@@ -94,6 +95,8 @@ def _render_board(
         "stats": [(s, labels[s], counts[s]) for s in (MISSING, LATE, NOT_YET, EXCUSED, ON_TIME)],
         "escalation_days": escalation_days(), "own_flags": own_flags,
         "can_excuse": reviewer, "show_contacts": request.user.reads_everything,
+        "clock": live_clock(campaign=campaign, day=day, units=scope, now=now,
+                            reads_province=request.user.reads_everything),
         # The one form that was refused, shown open again with its message and text.
         "date_error": date_error, "form_key": form_key, "form_errors": form_errors or [], "form_value": form_value,
     }
@@ -102,6 +105,7 @@ def _render_board(
 
 @login_required
 @require_GET
+@live_board
 def flags_board(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     if campaign is None:
