@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reporting.urls_flags")),
     path("", include("reporting.urls_dashboard")),
     path("", include("reporting.urls_excel")),
+    path("", include("reporting.urls_questions")),
     path("api/", include("reporting.api.urls")),
 ]
 

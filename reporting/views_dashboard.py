@@ -22,6 +22,7 @@ from . import compliance
 from .campaigns import campaign_current, campaign_today
 from .dashboards import AS_AT_CHOICES, DashboardView, chart_data, dashboard_view_parse, district_of, rows_readable
 from .data_quality import population_alarms
+from .excuses import user_can_excuse
 from .live import live_board, live_clock
 from .selectors import campaign_baseline_rate, campaign_trajectory, province_progress
 from .selectors_progress import (
@@ -113,6 +114,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     context["assisted"] = [(sectors.get(key, key), value)
                            for key, value in assisted_by_sector(campaign=campaign, day=view.day,
                                                                 as_at=view.as_at).items()]
+    context["can_ask"] = user_can_excuse(request.user)
     context["clock"] = live_clock(campaign=campaign, day=view.day, units=units_readable_by(user=request.user),
                                   reads_province=True)
     return render(request, "reporting/dashboard_overview.html", context)
@@ -157,6 +159,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
         rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at)
         summary = next((row for row in rows if row.unit.pk == unit.pk), None)
     context = _base_context(request, campaign, view, district=unit, summary=summary, communes=communes,
+                            can_ask=user_can_excuse(request.user),
                             reads_district=reads_district, district_count=Unit.objects.districts().filter(
                                 active=True).count())
     return render(request, "reporting/dashboard_district.html", context)

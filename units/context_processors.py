@@ -25,6 +25,7 @@ def navigation(request):
     pairs += [
         ("dashboard_overview", _("Tổng quan")),
         ("flags_board", _("Chưa báo cáo")),
+        ("question_list", _("Câu hỏi về số liệu")),
         ("excel_import", _("Nhập Excel")),
     ]
     if user.is_staff:

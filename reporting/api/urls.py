@@ -10,4 +10,5 @@ urlpatterns = [
     path("v1/", include("reporting.api.urls_progress")),
     path("v1/", include("reporting.api.urls_excel")),
     path("v1/", include("reporting.api.urls_whoami")),
+    path("v1/", include("reporting.api.urls_questions")),
 ]
