@@ -136,7 +136,7 @@ _ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, descripti
 
 
 @extend_schema(
-    operation_id="questions_list", summary="Câu hỏi về số liệu",
+    methods=["GET"], operation_id="questions_list", summary="Câu hỏi về số liệu",
     description="Các câu hỏi về số liệu của những đơn vị người gọi được xem, mới nhất trước, kèm cả luồng trao đổi.",
     parameters=[QuestionListQuerySerializer],
     responses={200: QuestionSerializer(many=True), 400: OpenApiResponse(_ERRORS_400), 401: _401},
@@ -207,6 +207,11 @@ def question_answer_view(request, pk: int):
                         values=body.validated_data.get("values"), channel=Channel.API,
                         ip_address=client_ip(request))
     except QuestionRefused as refusal:
+        # A refused correction answers like the body's own checks: {"values": {field: [message]}}.
+        counts = {k: v for k, v in refusal.errors.items() if k in CountsSerializer().fields}
+        if counts:
+            rest = {k: v for k, v in refusal.errors.items() if k not in counts}
+            return Response({**rest, "values": counts}, status=refusal.status)
         return _refused(refusal)
     return _answer(request, question)
 
