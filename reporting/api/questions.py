@@ -15,7 +15,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from reporting.api.flags import _ERRORS_400, FlagsProblemSerializer, _401, _403, _ReasonField
+from reporting.api.flags import FlagsProblemSerializer, _401, _403, _ReasonField
 from reporting.campaigns import campaign_current
 from reporting.models import Channel, Question, QuestionMessage
 from reporting.question_selectors import question_readable, questions_readable
@@ -26,6 +26,17 @@ from units.client import client_ip
 from units.models import Unit
 
 UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+_ERRORS = {
+    "type": "object", "description": "Lỗi theo từng trường: {tên trường: [thông báo]}; số liệu sửa: {values: {trường: "
+                                     "[thông báo]}}.",
+    "properties": {
+        "detail": {"type": "string"},
+        "non_field_errors": {"type": "array", "items": {"type": "string"}},
+        "values": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+}
+_400 = OpenApiResponse(_ERRORS, description="Dữ liệu không hợp lệ (theo từng trường) hoặc JSON hỏng; không lưu gì.")
 _404 = OpenApiResponse(FlagsProblemSerializer, description="Không có câu hỏi hoặc đơn vị này (trong phạm vi của bạn).")
 
 
@@ -139,14 +150,14 @@ _ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, descripti
     methods=["GET"], operation_id="questions_list", summary="Câu hỏi về số liệu",
     description="Các câu hỏi về số liệu của những đơn vị người gọi được xem, mới nhất trước, kèm cả luồng trao đổi.",
     parameters=[QuestionListQuerySerializer],
-    responses={200: QuestionSerializer(many=True), 400: OpenApiResponse(_ERRORS_400), 401: _401},
+    responses={200: QuestionSerializer(many=True), 400: _400, 401: _401},
     tags=["questions"],
 )
 @extend_schema(
     methods=["POST"], operation_id="questions_create", summary="Hỏi đơn vị về số liệu một ngày (cán bộ Sở TT&TT)",
     description="Mở một câu hỏi; cán bộ của đơn vị thấy câu hỏi trên trang báo cáo và nhận e-mail.",
     request=QuestionCreateSerializer,
-    responses={201: QuestionSerializer, 400: OpenApiResponse(_ERRORS_400), 401: _401, 403: _403, 404: _404},
+    responses={201: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
     tags=["questions"],
 )
 @api_view(["GET", "POST"])
@@ -191,11 +202,11 @@ def _question_create(request) -> Response:
     description=("Có `values`: số liệu được sửa như một lần gửi báo cáo (kiểm tra, cảnh báo và lịch sử như nhau). "
                  "Không có: xác nhận số liệu, `text` (lý do) bắt buộc."),
     parameters=_ID, request=QuestionAnswerSerializer,
-    responses={200: QuestionSerializer, 400: OpenApiResponse(_ERRORS_400), 401: _401, 403: _403, 404: _404},
+    responses={200: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
     tags=["questions"],
 )
 @api_view(["POST"])
-def question_answer_view(request, pk: int):
+def question_answer_view(request, pk: str):
     question = question_readable(user=request.user, question_id=pk)
     if question is None:
         return _not_found()
@@ -219,11 +230,11 @@ def question_answer_view(request, pk: int):
 @extend_schema(
     operation_id="questions_close", summary="Đóng câu hỏi (cán bộ Sở TT&TT)",
     parameters=_ID, request=QuestionCloseSerializer,
-    responses={200: QuestionSerializer, 400: OpenApiResponse(_ERRORS_400), 401: _401, 403: _403, 404: _404},
+    responses={200: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
     tags=["questions"],
 )
 @api_view(["POST"])
-def question_close_view(request, pk: int):
+def question_close_view(request, pk: str):
     question = question_readable(user=request.user, question_id=pk)
     if question is None:
         return _not_found()

@@ -4,6 +4,6 @@ from . import questions
 
 urlpatterns = [
     path("questions/", questions.question_list, name="api_questions"),
-    path("questions/<int:pk>/answer/", questions.question_answer_view, name="api_question_answer"),
-    path("questions/<int:pk>/close/", questions.question_close_view, name="api_question_close"),
+    path("questions/<str:pk>/answer/", questions.question_answer_view, name="api_question_answer"),
+    path("questions/<str:pk>/close/", questions.question_close_view, name="api_question_close"),
 ]
