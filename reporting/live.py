@@ -24,13 +24,11 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
-from units.cache_fallback import cache
 from units.models import Campaign
 
 from .campaigns import campaign_current, campaign_deadline_at, campaign_default_day, campaign_today
 from .compliance import ON_TIME, compliance_for_day
-from .models import ClosedDay
-from .progress_table import progress_span, progress_table_enabled, progress_version
+from .progress_table import progress_cached, progress_span, progress_table_enabled
 from .selectors import province_progress
 
 LIVE_HEADER = "X-Bluezone-Live"
@@ -40,14 +38,18 @@ POLL_SECONDS = 5
 REFRESH_SECONDS = 300
 
 
-def board_version() -> str | None:
-    """Changes with every flag, excuse and question change (migration 0014); None off PostgreSQL."""
+def data_versions() -> tuple[str | None, str | None]:
+    """(progress version, board version), in one query; (None, None) off PostgreSQL.
+
+    The progress version is reporting.progress_table.progress_version(); the
+    board version changes with every flag, excuse and question change
+    (migration 0014).
+    """
     if not progress_table_enabled():
-        return None
+        return None, None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT version FROM reporting_board_version")
-        row = cursor.fetchone()
-    return row[0] if row else None
+        cursor.execute("SELECT reporting_progress_version(), (SELECT version FROM reporting_board_version)")
+        return cursor.fetchone()
 
 
 def _viewed_day(request: HttpRequest, campaign: Campaign, now: dt.datetime) -> dt.date:
@@ -64,11 +66,10 @@ def live_etag(*, request: HttpRequest, now: dt.datetime | None = None) -> str | 
     campaign = campaign_current()
     if campaign is None:
         return None
-    progress = progress_version()
+    progress, board = data_versions()
     if progress is None and progress_table_enabled():
         progress_span(campaign=campaign)  # the first read of the day builds or extends the table
-        progress = progress_version()
-    board = board_version()
+        progress, board = data_versions()
     if progress is None or board is None:
         return None
     now = now or timezone.now()
@@ -119,14 +120,15 @@ def live_board(view):
 
 
 def live_clock(
-    *, campaign: Campaign, day: dt.date, units, reads_province: bool, now: dt.datetime | None = None,
+    *, campaign: Campaign, day: dt.date, user, units, reads_province: bool, now: dt.datetime | None = None,
 ) -> dict:
     """The countdown to `day`'s 15:00 (when it is today) and, once it has passed, the figures as they stood then.
 
     The frozen figures are the same snapshot as `as_at=deadline` everywhere
     else: reports saved strictly before 15:00:00, in the reader's scope
-    (`units`). Once the day is closed they can no longer change (rule 2), so
-    they are cached from then on.
+    (`units`). Like every progress figure they are cached by the data version
+    (reporting.progress_table.progress_cached), so a board polled all afternoon
+    computes them once per change, not once per render.
     """
     now = now or timezone.now()
     deadline = campaign_deadline_at(campaign=campaign, day=day)
@@ -137,8 +139,10 @@ def live_clock(
         "poll_seconds": POLL_SECONDS, "frozen": None, "left": _left(deadline - now),
     }
     if clock["passed"]:
-        clock["frozen"] = _frozen_figures(campaign=campaign, day=day, deadline=deadline, units=units,
-                                          reads_province=reads_province)
+        clock["frozen"] = progress_cached(
+            campaign=campaign, user=user, parts=("live-frozen", day.isoformat(), reads_province, str(units.query)),
+            compute=lambda: _frozen_figures(campaign=campaign, day=day, deadline=deadline, units=units,
+                                            reads_province=reads_province))
     return clock
 
 
@@ -148,14 +152,6 @@ def _left(delta: dt.timedelta) -> str:
 
 
 def _frozen_figures(*, campaign: Campaign, day: dt.date, deadline: dt.datetime, units, reads_province: bool) -> dict:
-    closed = ClosedDay.objects.filter(campaign=campaign, date=day).exists()
-    key = None
-    if closed:
-        scope = hashlib.sha256(repr(sorted(units.values_list("pk", flat=True))).encode()).hexdigest()
-        key = f"bluezone:frozen:{campaign.pk}:{day.isoformat()}:{reads_province}:{scope}"
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
     counts = compliance_for_day(campaign=campaign, day=day, within=units, as_at=deadline).counts
     frozen = {
         "on_time": counts[ON_TIME], "not_on_time": sum(counts.values()) - counts[ON_TIME],
@@ -163,6 +159,4 @@ def _frozen_figures(*, campaign: Campaign, day: dt.date, deadline: dt.datetime, 
     }
     if reads_province:
         frozen["province"] = province_progress(campaign=campaign, day=day, as_at=deadline).province
-    if key is not None:
-        cache.set(key, frozen, timeout=24 * 60 * 60)
     return frozen

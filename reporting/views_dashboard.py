@@ -115,7 +115,8 @@ def overview(request: HttpRequest) -> HttpResponse:
                            for key, value in assisted_by_sector(campaign=campaign, day=view.day,
                                                                 as_at=view.as_at).items()]
     context["can_ask"] = user_can_excuse(request.user)
-    context["clock"] = live_clock(campaign=campaign, day=view.day, units=units_readable_by(user=request.user),
+    context["clock"] = live_clock(campaign=campaign, day=view.day, user=request.user,
+                                  units=units_readable_by(user=request.user),
                                   reads_province=True)
     return render(request, "reporting/dashboard_overview.html", context)
 

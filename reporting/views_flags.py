@@ -95,7 +95,7 @@ def _render_board(
         "stats": [(s, labels[s], counts[s]) for s in (MISSING, LATE, NOT_YET, EXCUSED, ON_TIME)],
         "escalation_days": escalation_days(), "own_flags": own_flags,
         "can_excuse": reviewer, "show_contacts": request.user.reads_everything,
-        "clock": live_clock(campaign=campaign, day=day, units=scope, now=now,
+        "clock": live_clock(campaign=campaign, day=day, user=request.user, units=scope, now=now,
                             reads_province=request.user.reads_everything),
         # The one form that was refused, shown open again with its message and text.
         "date_error": date_error, "form_key": form_key, "form_errors": form_errors or [], "form_value": form_value,
