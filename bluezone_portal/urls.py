@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("reporting.watch.urls")),
     path("", include("reporting.progress.urls")),
     path("", include("reporting.excel.urls")),
+    path("", include("reporting.questions.urls")),
     path("api/", include("reporting.api.urls")),
 ]
 

@@ -168,6 +168,8 @@ class Notification(models.Model):
         MISSED = "missed", _("Thông báo trễ hạn")
         SUMMARY = "summary", _("Tổng hợp hằng ngày")
         ESCALATION = "escalation", _("Báo cấp trên")
+        QUESTION = "question", _("Câu hỏi về số liệu")
+        ANSWER = "answer", _("Đơn vị trả lời câu hỏi")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     date = models.DateField()
@@ -244,3 +246,64 @@ class WatchHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.last_tick_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Question(models.Model):
+    """A reviewer's question about a unit's figures for a day: open → answered by the unit → closed by DIC.
+
+    What prompted it may be a stored warning (`warning`: its code and values,
+    rule 7), worded for each reader; the thread is QuestionMessage.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Chờ đơn vị trả lời")
+        ANSWERED = "answered", _("Đơn vị đã trả lời")
+        CLOSED = "closed", _("Đã đóng")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="questions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="questions", verbose_name=_("đơn vị"))
+    date = models.DateField(_("ngày báo cáo"))
+    status = models.CharField(_("tình trạng"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    warning = models.JSONField(_("cảnh báo được hỏi"), null=True, blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField(_("hỏi lúc"))
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    closed_at = models.DateTimeField(_("đóng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("câu hỏi về số liệu")
+        verbose_name_plural = _("các câu hỏi về số liệu")
+        ordering = ["-opened_at"]
+        indexes = [
+            models.Index(fields=["unit", "date"], name="question_unit_date"),
+            models.Index(fields=["status", "-opened_at"], name="question_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.date:%d/%m/%Y} {self.status}"
+
+
+class QuestionMessage(models.Model):
+    """One step of a question's thread; never edited."""
+
+    class Kind(models.TextChoices):
+        QUESTION = "question", _("Câu hỏi")
+        CORRECTED = "corrected", _("Đơn vị sửa số liệu")
+        CONFIRMED = "confirmed", _("Đơn vị xác nhận số liệu")
+        CLOSED = "closed", _("Sở TT&TT đóng câu hỏi")
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="messages")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    text = models.TextField(blank=True)
+    # The revision a correction made: the history shows which figures the answer changed.
+    revision = models.ForeignKey(ReportRevision, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["question", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question_id} {self.kind}"

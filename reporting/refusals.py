@@ -26,3 +26,17 @@ class Forbidden(Refused):
 
     def __init__(self, message: str):
         super().__init__({"__all__": [message]})
+
+
+class NotFound(Refused):
+    """What was asked about does not exist, or not for this user (who must not learn which)."""
+
+    def __init__(self, message: str):
+        super().__init__({"__all__": [message]})
+
+
+def http_status(refusal: Refused) -> int:
+    """The answer a web page or the API gives for a refusal: 404, 403 or 400."""
+    if isinstance(refusal, NotFound):
+        return 404
+    return 403 if isinstance(refusal, Forbidden) else 400

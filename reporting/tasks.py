@@ -51,6 +51,14 @@ def deadline_tick(now: str | None = None) -> dict:
     return result
 
 
+@shared_task(name="reporting.tasks.question_notify")
+def question_notify(question_id: int, kind: str) -> int:
+    """E-mail a question to its unit ("question") or an answer to the reviewer who asked ("answer")."""
+    from reporting.questions.notices import question_notices_send
+
+    return question_notices_send(question_id=question_id, kind=kind)
+
+
 def enqueue(task, *args, **kwargs) -> None:
     """Enqueue `task` once the current transaction commits; never raise, never hang.
 

@@ -31,6 +31,7 @@ def navigation(request):
     pairs += [
         ("dashboard_overview", _("Tổng quan")),
         ("flags_board", _("Chưa báo cáo")),
+        ("question_list", _("Câu hỏi về số liệu")),
     ]
     if not reporter:
         pairs += [("report_history", _("Lịch sử báo cáo"))]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 SESSION_STARTED = "bz_started"
 SESSION_SEEN = "bz_seen"
+SEEN_RESOLUTION_SECONDS = 60
 
 
 class SessionTimeoutMiddleware:
@@ -38,8 +39,12 @@ class SessionTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(f"{settings.LOGIN_URL_PATH}?next={request.path}")
-            request.session[SESSION_STARTED] = started
-            request.session[SESSION_SEEN] = now
+            if SESSION_STARTED not in request.session:
+                request.session[SESSION_STARTED] = started
+            # Written at most once a minute: a live board polling every few seconds must not save its session
+            # on every poll (a minute is nothing against a thirty-minute idle timeout).
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
         return self.get_response(request)
 
 

@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from reporting.api import auth, excel, flags, progress, reports, units, whoami
+from reporting.api import auth, excel, flags, progress, questions, reports, units, whoami
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
@@ -26,4 +26,8 @@ urlpatterns = [
     path("v1/exports/daily.xlsx", excel.export_daily_xlsx, name="api_export_daily"),
     path("v1/imports/template.xlsx", excel.import_template_xlsx, name="api_import_template"),
     path("v1/imports/", excel.import_create, name="api_import"),
+    # Questions about a figure
+    path("v1/questions/", questions.question_list, name="api_questions"),
+    path("v1/questions/<str:pk>/answer/", questions.question_answer_view, name="api_question_answer"),
+    path("v1/questions/<str:pk>/close/", questions.question_close_view, name="api_question_close"),
 ]

@@ -34,9 +34,11 @@ from reporting.intake.services import ReportForbidden, ReportRefused, report_sub
 from reporting.intake.validation import field_label, fields_for_unit
 from reporting.models import Channel
 from reporting.progress.figures import province_progress
+from reporting.questions.selectors import questions_about, questions_waiting_for
 from reporting.record_text import warning_text
 from reporting.watch import deadlines
 from reporting.watch.compliance import ReportStatus
+from reporting.watch.excuses import user_can_excuse
 from units.access import unit_writable_by, units_readable_by, units_writable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
@@ -186,6 +188,7 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
         "form": form,
         "children": [(row, labels[row.status]) for row in children],
         "residents_label": field_label("residents_installed"),
+        "open_questions": questions_waiting_for(user=request.user),
     }
     return render(request, "reporting/report_today.html", context)
 
@@ -223,6 +226,8 @@ def report_receipt(request: HttpRequest, revision_id: int) -> HttpResponse:
         "zone": campaign.time_zone,
         "can_edit": unit_writable_by(user=request.user, unit=unit) and not unit.is_province,
         "edit_url": _edit_url(request, unit=unit, day=revision.date),
+        "can_ask": user_can_excuse(request.user) and not unit.is_province,
+        "questions": questions_about(unit=unit, day=revision.date),
     }
     return render(request, "reporting/report_receipt.html", context)
 
@@ -255,7 +260,13 @@ def report_history(request: HttpRequest) -> HttpResponse:
     page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("trang"))
     keep = {k: v for k, v in (("don_vi", filter_unit.code if filter_unit else ""),
                                ("ngay", day.isoformat() if day else "")) if v}
+    seen: set = set()
+    for revision in page:
+        key = (revision.unit_id, revision.date)
+        revision.questions = [] if key in seen else questions_about(unit=revision.unit, day=revision.date)
+        seen.add(key)
     context = {
+        "can_ask": user_can_excuse(request.user),
         "page": page,
         "rows": [(revision, revision_changes(revision)) for revision in page],
         "units": list(readable.filter(active=True).order_by("path").only("code", "name", "path")),

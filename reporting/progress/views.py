@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reporting.campaigns import campaign_current, campaign_today
+from reporting.live import live_board, live_clock
 from reporting.progress.dashboards import (
     AS_AT_CHOICES,
     DashboardView,
@@ -37,6 +38,7 @@ from reporting.progress.selectors import (
 )
 from reporting.progress.targets import target_count
 from reporting.watch import compliance
+from reporting.watch.excuses import user_can_excuse
 from units.access import unit_readable_by, units_readable_by
 from units.models import AgencyGroup, Campaign, Unit
 
@@ -97,6 +99,7 @@ def _province_context(campaign: Campaign, view: DashboardView) -> dict:
 
 
 @login_required
+@live_board
 def overview(request: HttpRequest) -> HttpResponse:
     resolved = _resolve(request)
     if isinstance(resolved, HttpResponse):
@@ -117,6 +120,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     context["assisted"] = [(sectors.get(key, key), value)
                            for key, value in assisted_by_sector(campaign=campaign, day=view.day,
                                                                 as_at=view.as_at).items()]
+    context["can_ask"] = user_can_excuse(request.user)
+    context["clock"] = live_clock(campaign=campaign, day=view.day, user=request.user,
+                                  units=units_readable_by(user=request.user),
+                                  reads_province=True)
     return render(request, "reporting/dashboard_overview.html", context)
 
 
@@ -161,6 +168,7 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     # A commune user sees only its own row: the page is named for that commune, not for the district.
     scope_name = unit.name if reads_district else own.name
     context = _base_context(request, campaign, view, district=unit, summary=summary, communes=communes,
+                            can_ask=user_can_excuse(request.user),
                             reads_district=reads_district, scope_name=scope_name, district_count=Unit.objects.districts().filter(
                                 active=True).count())
     return render(request, "reporting/dashboard_district.html", context)

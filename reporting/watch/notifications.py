@@ -229,7 +229,7 @@ def summary_context(*, campaign: Campaign, day: dt.date, now: dt.datetime) -> di
 
 # Where each e-mail sends its reader.
 _LINKS = {Kind.REMINDER: "report_today", Kind.MISSED: "report_today", Kind.ESCALATION: "flags_board",
-          Kind.SUMMARY: "flags_board"}
+          Kind.SUMMARY: "flags_board", Kind.QUESTION: "question_list", Kind.ANSWER: "question_list"}
 
 
 def portal_link(url_name: str) -> str:

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from reporting.campaigns import campaign_current, campaign_deadline_at, campaign_default_day
 from reporting.intake.services import ReportRefused
+from reporting.live import live_board, live_clock
 from reporting.models import Channel, MissedDeadline
 from reporting.refusals import Forbidden
 from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME, ReportStatus
@@ -94,6 +95,8 @@ def _render_board(
         "stats": [(s, labels[s], counts[s]) for s in (MISSING, LATE, NOT_YET, EXCUSED, ON_TIME)],
         "escalation_days": escalation_days(), "own_flags": own_flags,
         "can_excuse": reviewer, "show_contacts": request.user.reads_everything,
+        "clock": live_clock(campaign=campaign, day=day, user=request.user, units=scope, now=now,
+                            reads_province=request.user.reads_everything),
         # The one form that was refused, shown open again with its message and text.
         "date_error": date_error, "form_key": form_key, "form_errors": form_errors or [], "form_value": form_value,
     }
@@ -102,6 +105,7 @@ def _render_board(
 
 @login_required
 @require_GET
+@live_board
 def flags_board(request: HttpRequest) -> HttpResponse:
     campaign = campaign_current()
     if campaign is None:

@@ -99,6 +99,9 @@ def test_no_api_operation_touches_revisions(thao):
         ("POST", "/api/v1/auth/token/"),
         ("POST", "/api/v1/flags/{code}/{date}/excuse/"),
         ("POST", "/api/v1/imports/"),  # every row through report_submit: a new revision each
+        ("POST", "/api/v1/questions/"),  # a question: its own rows, never a report
+        ("POST", "/api/v1/questions/{id}/answer/"),  # a correction through report_submit: a new revision
+        ("POST", "/api/v1/questions/{id}/close/"),  # its own rows
         ("PUT", "/api/v1/units/{code}/reports/{date}/"),  # likewise
     ]
     assert not any("revision" in path for path in schema["paths"])

@@ -31,10 +31,11 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from reporting.intake.services import report_submit
-from reporting.models import DailyReport, MissedDeadline, Notification, ReportRevision
+from reporting.models import DailyReport, MissedDeadline, Notification, Question, QuestionMessage, ReportRevision
+from reporting.questions.services import question_open
 from reporting.watch.flagging import missed_deadlines_flag
 from tests.conftest import local, unit
-from units.models import Unit, User
+from units.models import Campaign, Unit, User
 from units.services import user_create
 
 TARGET = "31333"
@@ -151,6 +152,20 @@ EXPECTATIONS: dict[str, list[Try]] = {
         Try("get", f"/nhap-excel/mau.xlsx?parent={TARGET}&date={D}", _web(_users(BOUNCE, BOUNCE, BOUNCE, BOUNCE))),
         Try("get", f"/nhap-excel/mau.xlsx?parent=930&date={D}", _web(_users(BOUNCE, BOUNCE, BOUNCE, BOUNCE))),
     ],
+    # -------------------------------------------------------------- questions about a figure
+    "question_list": [Try("get", "/cau-hoi/", _web(_users(SCOPED, SCOPED, READ, READ)))],
+    "question_ask": [
+        Try("get", f"/cau-hoi/hoi/?unit={TARGET}&date={D}", _web(_users(DENY, DENY, DENY, READ))),
+        Try("post", "/cau-hoi/hoi/", _web(_users(DENY, DENY, DENY, ALLOW)),
+            data={"unit": TARGET, "date": D, "text": "Xin kiểm tra lại"}),
+    ],
+    "question_detail": [Try("get", "/cau-hoi/{question}/", _web(_users(DENY, DENY, READ, READ)))],
+    # Only the unit's own reporters (and those above it) answer; a reviewer asks and closes, never answers.
+    "question_answer": [
+        Try("post", "/cau-hoi/{question}/tra-loi/", _web(_users(DENY, DENY, DENY, DENY)),
+            data={"text": "Số liệu đúng", "residents_installed": "9"}),
+    ],
+    "question_close": [Try("post", "/cau-hoi/{question}/dong/", _web(_users(DENY, DENY, DENY, ALLOW)))],
     # -------------------------------------------------------------- API
     "api_schema": [Try("get", "/api/schema/", _all(PUBLIC), api=True)],
     "api_docs": [Try("get", "/api/docs/", _all(PUBLIC), api=True)],
@@ -186,6 +201,19 @@ EXPECTATIONS: dict[str, list[Try]] = {
     "api_import_template": [
         Try("get", f"/api/v1/imports/template.xlsx?parent={TARGET}&date={D}", _api(_users(REFUSE, REFUSE, REFUSE,
                                                                                         REFUSE)), api=True),
+    ],
+    "api_questions": [
+        Try("get", "/api/v1/questions/", _api(_users(SCOPED, SCOPED, READ, READ)), api=True),
+        Try("post", "/api/v1/questions/", _api(_users(DENY, DENY, DENY, ALLOW)), api=True,
+            data={"unit": TARGET, "date": D, "text": "Xin kiểm tra lại"}),
+    ],
+    "api_question_answer": [
+        Try("post", "/api/v1/questions/{question}/answer/", _api(_users(DENY, DENY, DENY, DENY)), api=True,
+            data={"text": "Số liệu đúng", "values": {"residents_installed": 9}}),
+    ],
+    "api_question_close": [
+        Try("post", "/api/v1/questions/{question}/close/", _api(_users(DENY, DENY, DENY, ALLOW)), api=True,
+            data={"text": "Đã rõ"}),
     ],
     "api_import": [Try("post", "/api/v1/imports/", _api(_users(REFUSE, REFUSE, REFUSE, REFUSE)), api=True,
                        upload=True)],
@@ -239,10 +267,13 @@ def world(lan, hoa, minh, quang, thao):
             ws[f"D{row[0].row}"] = 5000
     out = io.BytesIO()
     wb.save(out)
+    # An open question about the target's figure: its thread carries the target's note.
+    question = question_open(user=thao, campaign=Campaign.objects.get(), unit=unit(TARGET), day=dt.date(2020, 8, 20),
+                             text=f"Xin kiểm tra: {NOTE_MARK}", now=local(2020, 8, 20, 16))
     return {
         "users": {"anonymous": None, "commune_reporter": lan, "other_district_reporter": other, "viewer": quang,
                   "reviewer": thao},
-        "revision": revision.pk, "workbook": out.getvalue(),
+        "revision": revision.pk, "question": question.pk, "workbook": out.getvalue(),
     }
 
 
@@ -287,6 +318,8 @@ def _fingerprint() -> tuple:
         list(ReportRevision.objects.order_by("pk").values_list("pk", flat=True)),
         list(MissedDeadline.objects.order_by("pk").values()),
         Notification.objects.count(),
+        list(Question.objects.order_by("pk").values()),
+        QuestionMessage.objects.count(),
     )
 
 
@@ -295,6 +328,8 @@ def _target_fingerprint() -> tuple:
         list(DailyReport.objects.filter(unit__code=TARGET).values()),
         list(ReportRevision.objects.filter(unit__code=TARGET).values_list("pk", flat=True)),
         list(MissedDeadline.objects.filter(unit__code=TARGET).values()),
+        list(Question.objects.filter(unit__code=TARGET).values()),
+        QuestionMessage.objects.filter(question__unit__code=TARGET).count(),
     )
 
 
@@ -338,7 +373,7 @@ def test_no_role_reads_or_writes_beyond_its_scope_on_any_url(world):
         for name, tries in EXPECTATIONS.items():
             for attempt in tries:
                 for role, outcome in attempt.expect.items():
-                    url = attempt.url.format(revision=world["revision"])
+                    url = attempt.url.format(revision=world["revision"], question=world["question"])
                     data = dict(attempt.data or {})
                     if attempt.upload:
                         data["file"] = SimpleUploadedFile("so-lieu.xlsx", world["workbook"])

@@ -47,3 +47,23 @@ def test_pages_carry_a_self_only_content_security_policy(client):
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+def test_activity_is_written_to_the_session_at_most_once_a_minute(client, lan):
+    """A live board polls every few seconds: its session row is not rewritten on every poll."""
+    from django.contrib.sessions.models import Session
+
+    def seen() -> int:
+        return Session.objects.get(session_key=client.cookies["sessionid"].value).get_decoded()["bz_seen"]
+
+    with time_machine.travel(local(2020, 8, 20, 9, 0), tick=False) as traveller:
+        client.force_login(lan)
+        client.get("/dang-nhap/")
+        first = seen()
+        traveller.shift(30)
+        client.get("/dang-nhap/")
+        assert seen() == first
+        traveller.shift(31)
+        client.get("/dang-nhap/")
+        assert seen() == first + 61
