@@ -86,11 +86,12 @@ def import_summary(body: dict) -> str:
     return text
 
 
-def _template_note(user) -> str:
+def _template_note(user, campaign) -> str:
     """Who the template lists, said before the user downloads it."""
     if user.unit_id is None:
         return _("Tài khoản của Sở Thông tin và Truyền thông chỉ nhập số liệu chính thức của toàn tỉnh, nên mẫu "
-                 "chỉ có một dòng: tỉnh Hậu Giang. Các huyện, xã và cơ quan tự nhập số liệu của mình.")
+                 "chỉ có một dòng: %(province)s. Các huyện, xã và cơ quan tự nhập số liệu của mình.") % {
+            "province": campaign.root.name}
     return _("Mẫu liệt kê đơn vị bạn chọn và các đơn vị trực thuộc mà bạn được nhập, kèm số liệu gần nhất.")
 
 
@@ -130,7 +131,7 @@ def excel_import(request):
     saved = request.session.pop(SAVED_KEY, []) if request.method == "GET" else []
     context |= {
         "saved_reports": [{**r, "url": reverse("report_receipt", args=[r["revision"]])} for r in saved],
-        "template_note": _template_note(request.user),
+        "template_note": _template_note(request.user, campaign),
         "can_write": can_write,
         "parents": _parents(request.user, campaign) if can_write else [],
         "open_days": _open_days(campaign, now),

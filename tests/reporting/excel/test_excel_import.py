@@ -387,6 +387,6 @@ def test_the_reviewers_template_says_why_it_lists_only_the_province(thao, client
     with time_machine.travel(MORNING, tick=False):
         page = client.get("/nhap-excel/").content.decode()
         response = client.get("/nhap-excel/mau.xlsx", {"parent": "93", "date": D.isoformat()})
-    assert "nên mẫu chỉ có một dòng: tỉnh Hậu Giang" in page
+    assert "nên mẫu chỉ có một dòng: Tỉnh Hậu Giang." in page
     sheet = load_workbook(io.BytesIO(body(response))).active
     assert "nên mẫu chỉ có dòng của tỉnh" in sheet["A2"].value
