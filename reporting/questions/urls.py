@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.questions.services import views
+from reporting.questions import views
 
 urlpatterns = [
     path("cau-hoi/", views.question_list, name="question_list"),
