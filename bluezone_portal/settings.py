@@ -54,8 +54,8 @@ MIDDLEWARE = [
     "units.arrival.ArrivalStampMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Pages go compressed to phones on weak signal (text only; see the class for BREACH).
-    "units.middleware.TextCompressionMiddleware",
+    # Pages go compressed to phones on weak signal (HTML only; see the class for BREACH).
+    "units.middleware.PageCompressionMiddleware",
     "units.middleware.RejectNulBytesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -81,15 +81,15 @@ class RejectNulBytesMiddleware:
         return self.get_response(request)
 
 
-class TextCompressionMiddleware(GZipMiddleware):
-    """Django's GZipMiddleware for text answers only (pages, JSON, CSV); workbooks are zip files already.
+class PageCompressionMiddleware(GZipMiddleware):
+    """Django's GZipMiddleware for pages only: the HTML a phone downloads (workbooks are zip files already).
 
     BREACH: Django masks the CSRF token anew in every response, and this
     middleware pads each gzip stream with random bytes, which is what Django
     provides against it.
     """
 
-    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "application/vnd.oai.openapi")
+    COMPRESSIBLE = ("text/html",)
 
     def process_response(self, request, response):
         if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
