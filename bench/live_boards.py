@@ -5,6 +5,7 @@ seconds (boards start staggered over one interval). Meanwhile one writer changes
 `--write-every` seconds (the province's official figure, PUT through the API as DIC does), so the boards see
 a change now and then, as on a real afternoon.
 
+    # the portal with DEBUG off as bench/run.py starts it (SECURE_SSL_REDIRECT=off, no TLS on 127.0.0.1)
     python bench/live_boards.py --url http://127.0.0.1:8000 --username dic.reviewer --password ... \\
         --boards 200 --seconds 60 [--path /chua-bao-cao/] [--date 2020-08-20]
 
@@ -30,8 +31,15 @@ from pathlib import Path
 RESULTS = Path(__file__).resolve().parent / "results" / "live_boards.json"
 
 
+class _LocalPolicy(http.cookiejar.DefaultCookiePolicy):
+    """Send the portal's Secure cookies to a plain-http 127.0.0.1 too: the benchmark runs without TLS in front."""
+
+    def return_ok_secure(self, cookie, request) -> bool:
+        return True
+
+
 def login(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
-    jar = http.cookiejar.CookieJar()
+    jar = http.cookiejar.CookieJar(policy=_LocalPolicy())
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/dang-nhap/", timeout=10).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
