@@ -10,14 +10,14 @@ from reporting.intake.services import report_submit
 from reporting.models import DailyReport, Question
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.conftest import local
-from tests.reporting.test_celery_worker import dead_broker  # noqa: F401 - the fixture: Redis down
+from tests.reporting.watch.test_celery_worker import dead_broker  # noqa: F401 - the fixture: Redis down
 
 pytestmark = pytest.mark.browser
 
 D = dt.date(2020, 8, 20)
 
 
-# Redis down for the whole round trip: the e-mails cannot be queued (tests/reporting/test_api_questions.py sends
+# Redis down for the whole round trip: the e-mails cannot be queued (tests/reporting/api/test_api_questions.py sends
 # them), and nothing a person does may wait on that; it also leaves no connection behind for the next test.
 @pytest.mark.usefixtures("dead_broker")
 def test_reviewer_asks_commune_corrects_reviewer_closes_and_history_shows_it(visit, hau_giang, thao, lan):
