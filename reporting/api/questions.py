@@ -34,8 +34,8 @@ from units.models import Unit
 
 UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
 _ERRORS = {
-    "type": "object", "description": "Lỗi theo từng trường: {tên trường: [thông báo]}; số liệu sửa: {values: {trường: "
-                                     "[thông báo]}}.",
+    "type": "object", "description": gettext_lazy("Lỗi theo từng trường: {tên trường: [thông báo]}; số liệu sửa: "
+                                                  "{values: {trường: [thông báo]}}."),
     "properties": {
         "detail": {"type": "string"},
         "non_field_errors": {"type": "array", "items": {"type": "string"}},
@@ -43,8 +43,8 @@ _ERRORS = {
     },
     "additionalProperties": {"type": "array", "items": {"type": "string"}},
 }
-_400 = OpenApiResponse(_ERRORS, description="Dữ liệu không hợp lệ (theo từng trường) hoặc JSON hỏng; không lưu gì.")
-_404 = OpenApiResponse(FlagsProblemSerializer, description="Không có câu hỏi hoặc đơn vị này (trong phạm vi của bạn).")
+_400 = OpenApiResponse(_ERRORS, description=gettext_lazy("Dữ liệu không hợp lệ (theo từng trường) hoặc JSON hỏng; không lưu gì."))
+_404 = OpenApiResponse(FlagsProblemSerializer, description=gettext_lazy("Không có câu hỏi hoặc đơn vị này (trong phạm vi của bạn)."))
 
 
 def _text_field(label: str, field: str, **kwargs) -> _ReasonField:
@@ -63,19 +63,19 @@ def _text_field(label: str, field: str, **kwargs) -> _ReasonField:
 
 class QuestionListQuerySerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Question.Status.choices, required=False,
-                                     help_text="open, answered hoặc closed; mặc định mọi câu hỏi.")
-    unit = serializers.CharField(required=False, max_length=UNIT_CODE_MAX_LENGTH, help_text="Mã đơn vị.")
-    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"], help_text="Ngày báo cáo, YYYY-MM-DD.")
+                                     help_text=gettext_lazy("open, answered hoặc closed; mặc định mọi câu hỏi."))
+    unit = serializers.CharField(required=False, max_length=UNIT_CODE_MAX_LENGTH, help_text=gettext_lazy("Mã đơn vị."))
+    date = serializers.DateField(required=False, input_formats=["%Y-%m-%d"], help_text=gettext_lazy("Ngày báo cáo, YYYY-MM-DD."))
 
 
 class QuestionCreateSerializer(serializers.Serializer):
-    unit = serializers.CharField(max_length=UNIT_CODE_MAX_LENGTH, help_text="Mã đơn vị được hỏi.")
-    date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text="Ngày của báo cáo được hỏi, YYYY-MM-DD.",
+    unit = serializers.CharField(max_length=UNIT_CODE_MAX_LENGTH, help_text=gettext_lazy("Mã đơn vị được hỏi."))
+    date = serializers.DateField(input_formats=["%Y-%m-%d"], help_text=gettext_lazy("Ngày của báo cáo được hỏi, YYYY-MM-DD."),
                                  error_messages={"invalid": gettext_lazy("Ngày (date): phải là ngày dạng YYYY-MM-DD.")})
-    text = _text_field(gettext_lazy("Câu hỏi"), "text", help_text="Câu hỏi; bắt buộc nếu không nêu cảnh báo.")
+    text = _text_field(gettext_lazy("Câu hỏi"), "text", help_text=gettext_lazy("Câu hỏi; bắt buộc nếu không nêu cảnh báo."))
     warning = serializers.CharField(required=False, max_length=80,
-                                    help_text="Cảnh báo của báo cáo được hỏi: `jump` hoặc `decreased`, có thể kèm "
-                                              "trường (`jump:residents_installed`).")
+                                    help_text=gettext_lazy("Cảnh báo của báo cáo được hỏi: `jump` hoặc `decreased`, có thể kèm "
+                                              "trường (`jump:residents_installed`)."))
 
 
 class CountsSerializer(serializers.Serializer):
@@ -87,12 +87,12 @@ class CountsSerializer(serializers.Serializer):
 
 class QuestionAnswerSerializer(serializers.Serializer):
     text = _text_field(gettext_lazy("Trả lời"), "text",
-                       help_text="Lý do xác nhận số liệu (bắt buộc khi không sửa), hoặc ghi chú kèm số đã sửa.")
-    values = CountsSerializer(required=False, help_text="Số liệu đã sửa (như PUT báo cáo); bỏ trống: xác nhận.")
+                       help_text=gettext_lazy("Lý do xác nhận số liệu (bắt buộc khi không sửa), hoặc ghi chú kèm số đã sửa."))
+    values = CountsSerializer(required=False, help_text=gettext_lazy("Số liệu đã sửa (như PUT báo cáo); bỏ trống: xác nhận."))
 
 
 class QuestionCloseSerializer(serializers.Serializer):
-    text = _text_field(gettext_lazy("Ghi chú khi đóng"), "text", help_text="Ghi chú khi đóng (không bắt buộc).")
+    text = _text_field(gettext_lazy("Ghi chú khi đóng"), "text", help_text=gettext_lazy("Ghi chú khi đóng (không bắt buộc)."))
 
 
 class QuestionMessageSerializer(serializers.Serializer):
@@ -101,7 +101,7 @@ class QuestionMessageSerializer(serializers.Serializer):
     author = serializers.CharField()
     created_at = serializers.DateTimeField()
     text = serializers.CharField()
-    revision = serializers.IntegerField(allow_null=True, help_text="Số lần sửa báo cáo do câu trả lời tạo ra.")
+    revision = serializers.IntegerField(allow_null=True, help_text=gettext_lazy("Số lần sửa báo cáo do câu trả lời tạo ra."))
 
 
 class QuestionSerializer(serializers.Serializer):
@@ -110,8 +110,8 @@ class QuestionSerializer(serializers.Serializer):
     unit_name = serializers.CharField()
     date = serializers.DateField()
     status = serializers.ChoiceField(choices=Question.Status.choices)
-    status_label = serializers.CharField(help_text="Theo ngôn ngữ của người gọi.")
-    warning = serializers.CharField(allow_null=True, help_text="Cảnh báo được hỏi, theo ngôn ngữ của người gọi.")
+    status_label = serializers.CharField(help_text=gettext_lazy("Theo ngôn ngữ của người gọi."))
+    warning = serializers.CharField(allow_null=True, help_text=gettext_lazy("Cảnh báo được hỏi, theo ngôn ngữ của người gọi."))
     opened_by = serializers.CharField()
     opened_at = serializers.DateTimeField()
     answered_at = serializers.DateTimeField(allow_null=True)
@@ -150,19 +150,19 @@ def _answer(request, question: Question) -> Response:
     return Response(QuestionSerializer(question_data(fresh)).data)
 
 
-_ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Số của câu hỏi.")]
+_ID = [OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description=gettext_lazy("Số của câu hỏi."))]
 
 
 @extend_schema(
-    methods=["GET"], operation_id="questions_list", summary="Câu hỏi về số liệu",
-    description="Các câu hỏi về số liệu của những đơn vị người gọi được xem, mới nhất trước, kèm cả luồng trao đổi.",
+    methods=["GET"], operation_id="questions_list", summary=gettext_lazy("Câu hỏi về số liệu"),
+    description=gettext_lazy("Các câu hỏi về số liệu của những đơn vị người gọi được xem, mới nhất trước, kèm cả luồng trao đổi."),
     parameters=[QuestionListQuerySerializer],
     responses={200: QuestionSerializer(many=True), 400: _400, 401: _401},
     tags=["questions"],
 )
 @extend_schema(
-    methods=["POST"], operation_id="questions_create", summary="Hỏi đơn vị về số liệu một ngày (cán bộ Sở TT&TT)",
-    description="Mở một câu hỏi; cán bộ của đơn vị thấy câu hỏi trên trang báo cáo và nhận e-mail.",
+    methods=["POST"], operation_id="questions_create", summary=gettext_lazy("Hỏi đơn vị về số liệu một ngày (cán bộ Sở TT&TT)"),
+    description=gettext_lazy("Mở một câu hỏi; cán bộ của đơn vị thấy câu hỏi trên trang báo cáo và nhận e-mail."),
     request=QuestionCreateSerializer,
     responses={201: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
     tags=["questions"],
@@ -205,8 +205,8 @@ def _question_create(request) -> Response:
 
 
 @extend_schema(
-    operation_id="questions_answer", summary="Đơn vị trả lời: sửa số liệu hoặc xác nhận kèm lý do",
-    description=("Có `values`: số liệu được sửa như một lần gửi báo cáo (kiểm tra, cảnh báo và lịch sử như nhau). "
+    operation_id="questions_answer", summary=gettext_lazy("Đơn vị trả lời: sửa số liệu hoặc xác nhận kèm lý do"),
+    description=gettext_lazy("Có `values`: số liệu được sửa như một lần gửi báo cáo (kiểm tra, cảnh báo và lịch sử như nhau). "
                  "Không có: xác nhận số liệu, `text` (lý do) bắt buộc."),
     parameters=_ID, request=QuestionAnswerSerializer,
     responses={200: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
@@ -235,7 +235,7 @@ def question_answer_view(request, pk: str):
 
 
 @extend_schema(
-    operation_id="questions_close", summary="Đóng câu hỏi (cán bộ Sở TT&TT)",
+    operation_id="questions_close", summary=gettext_lazy("Đóng câu hỏi (cán bộ Sở TT&TT)"),
     parameters=_ID, request=QuestionCloseSerializer,
     responses={200: QuestionSerializer, 400: _400, 401: _401, 403: _403, 404: _404},
     tags=["questions"],
