@@ -171,7 +171,7 @@ def walk(request, visit, world):
 
 def test_commune_reporter_reports_the_day_and_reads_its_receipt(walk):
     menu, _english = walk.first_hour("lan")
-    assert menu == ["Báo cáo hôm nay", "Lịch sử báo cáo", "Tổng quan", "Chưa báo cáo", "Xuất Excel", "Nhập Excel"]
+    assert menu == ["Báo cáo hôm nay", "Lịch sử báo cáo", "Tổng quan", "Chưa báo cáo", "Câu hỏi về số liệu", "Xuất Excel", "Nhập Excel"]
     walk.open(walk.browser.base_url + "/bao-cao/?ngay=2020-08-21", "form of the 21st")
     page = walk.page
     page.fill("input[name=residents_installed]", "1.600")
@@ -219,7 +219,8 @@ def test_agency_reporter_reports_its_staff_and_families(walk):
 
 def test_reviewer_enters_the_official_figure_excuses_a_unit_and_downloads_the_workbook(walk):
     menu, _english = walk.first_hour("thao")
-    assert menu == ["Số liệu chính thức", "Tổng quan", "Chưa báo cáo", "Lịch sử báo cáo", "Xuất Excel", "Nhập Excel"]
+    assert menu == ["Số liệu chính thức", "Tổng quan", "Chưa báo cáo", "Câu hỏi về số liệu", "Lịch sử báo cáo", "Xuất Excel",
+                    "Nhập Excel"]
     base, page = walk.browser.base_url, walk.page
     walk.open(base + "/so-lieu-chinh-thuc/?ngay=2020-08-21", "official figure of the 21st")
     page.fill("input[name=residents_installed]", "125.000")
@@ -263,7 +264,8 @@ def test_reviewer_enters_the_official_figure_excuses_a_unit_and_downloads_the_wo
 
 def test_viewer_reads_everything_and_is_offered_nothing_that_writes(walk):
     menu, english = walk.first_hour("quang")
-    assert menu == ["Số liệu chính thức", "Tổng quan", "Chưa báo cáo", "Lịch sử báo cáo", "Xuất Excel"]
+    assert menu == ["Số liệu chính thức", "Tổng quan", "Chưa báo cáo", "Câu hỏi về số liệu", "Lịch sử báo cáo",
+                    "Xuất Excel"]
     assert "Excel import" not in english and not any("Import" in label for label in english)
     base, page = walk.browser.base_url, walk.page
     walk.open(base + "/so-lieu-chinh-thuc/?ngay=2020-08-20", "official figure")
