@@ -1,6 +1,6 @@
 """`GET /api/v1/progress/`: the province and district figures the overview page shows.
 
-Numbers come from reporting.progress.figures / selectors_progress (the same as the
+Numbers come from reporting.progress.figures / progress.selectors (the same as the
 dashboards and the Excel export); scope comes from units.access.
 """
 

@@ -1,6 +1,6 @@
 """What the daily workbook needs beyond the dashboard selectors: scope, instant, late units, corrections.
 
-The numbers themselves come from reporting.progress.figures / selectors_progress /
+The numbers themselves come from reporting.progress.figures / progress.selectors /
 compliance; this module only decides whose units and which instant, and
 lists the rows that explain the numbers (who is missing, what changed after
 the deadline).

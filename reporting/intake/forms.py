@@ -51,7 +51,7 @@ class ReportForm(_ServiceBackedForm):
 
     def __init__(self, *args, unit: Unit, late: bool, previous: Mapping[str, tuple[int, dt.date]] | None = None,
                  **kwargs):
-        """`previous`: per count, the figure (and its date) a blank keeps (selectors_history.FormState)."""
+        """`previous`: per count, the figure (and its date) a blank keeps (intake.history.FormState)."""
         super().__init__(*args, **kwargs)
         self.unit = unit
         self.late = late

@@ -83,7 +83,7 @@ def report_submit(
 ) -> ReportSaved:
     """Create or replace `unit`'s report for `day` and record the revision; nothing is saved on a refusal.
 
-    `context` is what selectors_submit read for this unit and day, when the
+    `context` is what intake.context read for this unit and day, when the
     caller already has it; otherwise it is read here (one query).
     """
     now = now or timezone.now()

@@ -1,6 +1,6 @@
 """Dashboards for DIC and the People's Committee, and the public progress page.
 
-Thin: numbers from reporting.progress.figures / selectors_progress / compliance,
+Thin: numbers from reporting.progress.figures / progress.selectors / watch.compliance,
 access from units.access (through reporting.progress.dashboards.rows_readable), the
 date and snapshot choice from reporting.progress.dashboards — the same as
 `/api/v1/progress/` and the Excel export.
