@@ -29,6 +29,7 @@ from reporting.progress.figures import province_progress
 from reporting.progress.table import progress_cached, progress_span, progress_table_enabled
 from reporting.watch.compliance import ON_TIME, compliance_for_day
 from units.models import Campaign
+from units.paths import iso_day
 
 LIVE_HEADER = "X-Bluezone-Live"
 POLL_SECONDS = 5
@@ -52,11 +53,7 @@ def data_versions() -> tuple[str | None, str | None]:
 
 
 def _viewed_day(request: HttpRequest, campaign: Campaign, now: dt.datetime) -> dt.date:
-    raw = request.GET.get("date") or ""
-    try:
-        day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        day = None
+    day = iso_day(request.GET.get("date"))
     return day if day is not None and campaign.contains(day) else campaign_default_day(campaign=campaign, now=now)
 
 

@@ -15,10 +15,14 @@ class Refused(Exception):
         super().__init__(errors)
         self.errors = errors
 
+    def messages(self) -> list[str]:
+        """Every message, field after field, for answers that show them in one list."""
+        return [m for messages in self.errors.values() for m in messages]
+
     @property
     def message(self) -> str:
         """The first message, for answers that carry only one."""
-        return next(iter(m for messages in self.errors.values() for m in messages), "")
+        return next(iter(self.messages()), "")
 
 
 class Forbidden(Refused):

@@ -1,4 +1,4 @@
-"""The portal's 500 handler: a database outage is a short 503, never a traceback.
+"""The portal's 404 and 500 handlers: JSON for the API; a database outage is a short 503, never a traceback.
 
 Django turns an exception raised anywhere in the middleware stack or a view
 into the `handler500` response (DRF views answer their own 503 in
@@ -17,6 +17,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found as django_page_not_found
 from django.views.defaults import server_error as django_server_error
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,13 @@ RETRY_AFTER_SECONDS = 30
 
 def database_unavailable(exc: BaseException | None) -> bool:
     return isinstance(exc, (OperationalError, InterfaceError))
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON for the API (a client reads `detail`), the portal's page for everything else."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Không tìm thấy.")}, status=404)
+    return django_page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -30,9 +30,8 @@ from reporting.record_text import warning_text
 from reporting.refusals import http_status
 from units.access import units_readable_by
 from units.client import client_ip
-from units.models import Unit
+from units.paths import UNIT_CODE_MAX_LENGTH
 
-UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
 _ERRORS = {
     "type": "object", "description": gettext_lazy("Lỗi theo từng trường: {tên trường: [thông báo]}; số liệu sửa: "
                                                   "{values: {trường: [thông báo]}}."),

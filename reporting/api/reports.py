@@ -8,7 +8,6 @@ HTTP to those calls and their answers back to HTTP.
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,17 +35,6 @@ from reporting.models import VALUE_FIELDS, Channel, DailyReport
 from units.access import unit_readable_by, unit_writable_by, units_readable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
-
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _parse_day(text: str) -> dt.date | None:
-    if not _ISO_DATE.fullmatch(text):
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _bad_date() -> Response:
@@ -106,17 +94,17 @@ _404 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Không c
 )
 @api_view(["GET", "PUT"])
 @parser_classes([PortalJSONParser])
-def unit_report(request, code: str, date: str):
+def unit_report(request, code: str, date: dt.date | None):
+    """`date` is None when the path's day is no date (reporting.api.urls): refused after the scope checks."""
     if request.method == "PUT":
-        return _report_put(request, code=code, date=date)
-    return _report_retrieve(request, code=code, date=date)
+        return _report_put(request, code=code, day=date)
+    return _report_retrieve(request, code=code, day=date)
 
 
-def _report_retrieve(request, *, code: str, date: str) -> Response:
+def _report_retrieve(request, *, code: str, day: dt.date | None) -> Response:
     unit = unit_readable(user=request.user, code=code)
     if unit is None:
         return _not_found()
-    day = _parse_day(date)
     if day is None:
         return _bad_date()
     report = DailyReport.objects.select_related("unit").filter(unit=unit, date=day).first()
@@ -125,8 +113,7 @@ def _report_retrieve(request, *, code: str, date: str) -> Response:
     return Response(ReportSerializer(report).data)
 
 
-def _report_put(request, *, code: str, date: str) -> Response:
-    day = _parse_day(date)
+def _report_put(request, *, code: str, day: dt.date | None) -> Response:
     # The unit, the campaign and the previous report in one query: the save path is measured (issue 7).
     context = submit_context_by_code(code=code, day=day)
     if context is None or not unit_readable_by(user=request.user, unit=context.unit):

@@ -19,8 +19,7 @@ from reporting.intake.validation import MAX_COUNT, NOTE_MAX_LENGTH, field_label
 from reporting.models import Channel
 from reporting.record_text import DECREASED, JUMP, warning_text
 from units.models import Unit, UnitKind
-
-UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+from units.paths import UNIT_CODE_MAX_LENGTH
 
 
 def _interpolate(template, **values) -> str:

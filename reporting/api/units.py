@@ -10,7 +10,6 @@ from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from reporting.api.serializers import (
-    UNIT_CODE_MAX_LENGTH,
     VALIDATION_ERROR_SCHEMA,
     ErrorDetailSerializer,
     UnitListQuerySerializer,
@@ -18,6 +17,7 @@ from reporting.api.serializers import (
 )
 from units.access import units_readable_by
 from units.models import Unit, User
+from units.paths import unit_code_possible
 
 
 def unit_readable(*, user: User, code: str) -> Unit | None:
@@ -27,7 +27,7 @@ def unit_readable(*, user: User, code: str) -> Unit | None:
     outside their scope. Codes no unit can have (too long, NUL bytes) are not
     sent to the database at all.
     """
-    if not code or len(code) > UNIT_CODE_MAX_LENGTH or "\x00" in code:
+    if not unit_code_possible(code):
         return None
     return units_readable_by(user=user).filter(code=code).select_related("parent").first()
 

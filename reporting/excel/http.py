@@ -27,6 +27,7 @@ from units.access import unit_readable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Unit, User
+from units.paths import iso_day, unit_code_possible
 
 WORKBOOK_LANGUAGE = "vi"
 WORKBOOK_LANGUAGES = ("vi", "en")
@@ -87,13 +88,13 @@ def report_day_parse(*, campaign: Campaign, raw: str | None, now: dt.datetime) -
     raw = (raw or "").strip()
     if not raw:
         return None, []
-    for parse in (dt.date.fromisoformat, lambda text: dt.datetime.strptime(text, "%d/%m/%Y").date()):  # noqa: DTZ007
+    day = iso_day(raw)
+    if day is None:
         try:
-            day = parse(raw)
-            break
+            day = dt.datetime.strptime(raw, "%d/%m/%Y").date()  # noqa: DTZ007 - a calendar day, not an instant
         except ValueError:
-            continue
-    else:
+            day = None
+    if day is None:
         return None, [_("Ngày báo cáo: “%(value)s” không phải một ngày theo dạng YYYY-MM-DD (ví dụ 2020-08-20).")
                       % {"value": raw[:20]}]
     today = timezone.localtime(now, campaign.zone).date()
@@ -111,10 +112,10 @@ def template_response(*, user: User, params: Mapping, now: dt.datetime | None = 
     if day_errors:
         errors["date"] = day_errors
     code = (params.get("parent") or "").strip()
-    if "\x00" in code:  # no code has one, and PostgreSQL cannot even be asked about it
-        parent = None
+    if not code:
+        parent = user.unit or campaign.root
     else:
-        parent = Unit.objects.filter(code=code).first() if code else (user.unit or campaign.root)
+        parent = Unit.objects.filter(code=code).first() if unit_code_possible(code) else None
     if parent is None:
         errors["parent"] = [_("Đơn vị cấp trên (parent): không có đơn vị mã “%(code)s”.") % {"code": code[:20]}]
     if errors:

@@ -1,6 +1,6 @@
 """Intake: where a report is received, checked and written, whatever the channel.
 
-Owns the report form and its pages (views, urls, forms), the one save service
+Owns the report form and its pages (views, forms), the one save service
 (services.report_submit), the rules of what a report may contain (validation,
 numbers, bounds), what a save reads first (context) and where it is written
 (store), and each report's history and receipt (history).

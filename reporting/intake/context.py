@@ -19,8 +19,7 @@ from django.db import connection
 
 from reporting.models import COUNT_FIELDS, DailyReport
 from units.models import Campaign, Unit
-
-UNIT_CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+from units.paths import unit_code_possible
 
 
 @dataclass(frozen=True)
@@ -119,6 +118,6 @@ def submit_context_by_code(*, code: str, day: dt.date | None) -> SubmitContext |
     Codes no unit can have (too long, NUL bytes) are not sent to the database.
     Without a day there is no previous report.
     """
-    if not code or len(code) > UNIT_CODE_MAX_LENGTH or "\x00" in code:
+    if not unit_code_possible(code):
         return None
     return _context("code", code, day)

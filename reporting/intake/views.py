@@ -43,6 +43,7 @@ from units.access import unit_writable_by, units_readable_by, units_writable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Role, Unit
+from units.paths import iso_day
 
 HISTORY_PAGE_SIZE = 20
 
@@ -63,9 +64,8 @@ def _parse_day(raw: str | None, *, campaign: Campaign, open_days: list[dt.date])
         default = open_days[0]
     if not raw:
         return default, None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
+    day = iso_day(raw)
+    if day is None:
         return default, _("Ngày “%(raw)s” không hợp lệ; đang hiển thị ngày %(day)s.") % {
             "raw": raw[:20], "day": default.strftime("%d/%m/%Y")}
     if day not in open_days:
@@ -249,11 +249,8 @@ def report_history(request: HttpRequest) -> HttpResponse:
     filter_unit = readable.filter(code=unit_code).first() if unit_code else None
     day_error = None
     day = None
-    if raw := request.GET.get("ngay"):
-        try:
-            day = dt.date.fromisoformat(raw)
-        except ValueError:
-            day_error = _("Ngày “%(raw)s” không hợp lệ; hãy chọn lại.") % {"raw": raw[:20]}
+    if (raw := request.GET.get("ngay")) and (day := iso_day(raw)) is None:
+        day_error = _("Ngày “%(raw)s” không hợp lệ; hãy chọn lại.") % {"raw": raw[:20]}
     revisions = revisions_readable(
         user=request.user, unit_code=filter_unit.code if filter_unit else None, day=day,
     )

@@ -5,7 +5,7 @@ Owns the pure target rules (targets), the figures every reader shares
 selectors: provinces, districts, communes, agencies, trend, projection), the
 maintained progress table and its answer cache (table; its SQL is in
 reporting.postgres), data-quality alarms (data_quality), and the dashboards
-(dashboards, views, urls).
+(dashboards, views).
 
 May import: the shared top level, watch.deadlines (which day a figure is for)
 and watch.compliance (the status shown beside a figure). Nothing here imports

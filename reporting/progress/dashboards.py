@@ -22,6 +22,7 @@ from reporting.progress.figures import campaign_trajectory
 from reporting.progress.selectors import TrendPoint
 from units.access import unit_readable_by
 from units.models import Campaign, Unit, User
+from units.paths import iso_day
 
 AS_AT_NOW, AS_AT_DEADLINE = "now", "deadline"
 AS_AT_CHOICES = (
@@ -60,12 +61,11 @@ def dashboard_view_parse(
     raw_day = (params.get("date") or "").strip()
     day = campaign_default_day(campaign=campaign, now=now)
     if raw_day:
-        try:
-            day = dt.date.fromisoformat(raw_day)
-        except ValueError:
+        if (asked := iso_day(raw_day)) is None:
             errors["date"] = [_("Ngày xem: “%(value)s” không phải một ngày theo dạng YYYY-MM-DD (ví dụ 2020-08-20).")
                               % {"value": raw_day[:20]}]
         else:
+            day = asked
             errors.update(_day_errors(campaign=campaign, day=day, now=now))
     choice = (params.get("as_at") or AS_AT_NOW).strip()
     if choice not in (AS_AT_NOW, AS_AT_DEADLINE):

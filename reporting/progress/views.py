@@ -8,6 +8,9 @@ date and snapshot choice from reporting.progress.dashboards — the same as
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,17 +55,27 @@ def sector_labels() -> dict[str, str]:
     return {"territory": _("Huyện, xã, phường, thị trấn"), **{g.value: str(g.label) for g in AgencyGroup}}
 
 
-def _resolve(request: HttpRequest) -> tuple[Campaign, DashboardView] | HttpResponse:
-    """The campaign and the day/snapshot asked for, or the page that says what is wrong."""
-    campaign = campaign_current()
-    if campaign is None:
-        return render(request, "reporting/dashboard_invalid.html", {"no_campaign": True}, status=503)
-    view, errors = dashboard_view_parse(campaign=campaign, params=request.GET)
-    if view is None:
-        context = {"errors": errors, "filter_days": _filter_days(campaign), "as_at_choices": AS_AT_CHOICES,
-                   "campaign": campaign}
-        return render(request, "reporting/dashboard_invalid.html", context, status=400)
-    return campaign, view
+def dashboard_page(page: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Give a dashboard the campaign and the day/snapshot asked for, or answer the page that says what is wrong.
+
+    Every dashboard reads `?date=` and `?as_at=` the same way (as the API and
+    the export do, through reporting.progress.dashboards), so a wrong one is
+    refused the same way everywhere: 503 without a campaign, 400 naming the field.
+    """
+
+    @wraps(page)
+    def resolved(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        campaign = campaign_current()
+        if campaign is None:
+            return render(request, "reporting/dashboard_invalid.html", {"no_campaign": True}, status=503)
+        view, errors = dashboard_view_parse(campaign=campaign, params=request.GET)
+        if view is None:
+            context = {"errors": errors, "filter_days": _filter_days(campaign), "as_at_choices": AS_AT_CHOICES,
+                       "campaign": campaign}
+            return render(request, "reporting/dashboard_invalid.html", context, status=400)
+        return page(request, *args, campaign=campaign, view=view, **kwargs)
+
+    return resolved
 
 
 def _filter_days(campaign: Campaign) -> list:
@@ -100,11 +113,8 @@ def _province_context(campaign: Campaign, view: DashboardView) -> dict:
 
 @login_required
 @live_board
-def overview(request: HttpRequest) -> HttpResponse:
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
+@dashboard_page
+def overview(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     if not unit_readable_by(user=request.user, unit=campaign.root):
         return _redirect_to_own_scope(request, view)
     context = _base_context(request, campaign, view, **_province_context(campaign, view))
@@ -139,7 +149,8 @@ def _redirect_to_own_scope(request: HttpRequest, view: DashboardView) -> HttpRes
 
 
 @login_required
-def district(request: HttpRequest, code: str) -> HttpResponse:
+@dashboard_page
+def district(request: HttpRequest, code: str, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """A district and its communes; a commune user sees only its own commune's row."""
     unit = Unit.objects.filter(code=code, active=True).first()
     if unit is None or not unit.is_district:
@@ -148,10 +159,6 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
     own = getattr(request.user, "unit", None)
     if not reads_district and not (own is not None and own.is_within(unit)):
         raise Http404
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
     communes = rows_readable(user=request.user,
                              rows=commune_table(campaign=campaign, district=unit, day=view.day, as_at=view.as_at))
     # The same status as the compliance board and the flags board (one vocabulary, reporting.watch.compliance).
@@ -175,12 +182,9 @@ def district(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def agencies(request: HttpRequest) -> HttpResponse:
+@dashboard_page
+def agencies(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """Staff and family installs against 100 % (item 1): provincial agencies, or the user's own units."""
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
     reads_province = unit_readable_by(user=request.user, unit=campaign.root)
     units = None if reads_province else units_readable_by(user=request.user).exclude(kind="province")
     rows = staff_table(campaign=campaign, day=view.day, units=units, as_at=view.as_at)
@@ -202,12 +206,9 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def compliance_board(request: HttpRequest) -> HttpResponse:
+@dashboard_page
+def compliance_board(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """Units × campaign days up to the chosen day, coloured by status."""
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
     scope = units_readable_by(user=request.user)
     choices = list(scope.filter(kind__in=("province", "city", "town", "district"), active=True)
                    .order_by("path").values_list("code", "name"))
@@ -239,12 +240,9 @@ def compliance_board(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def lagging(request: HttpRequest) -> HttpResponse:
+@dashboard_page
+def lagging(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """Item 10: units below the trajectory, with the installs they need each remaining day."""
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
     rows = rows_readable(user=request.user, rows=lagging_units(campaign=campaign, day=view.day, as_at=view.as_at))
     districts = {d.path: d for d in Unit.objects.districts()}
     items = []
@@ -258,11 +256,8 @@ def lagging(request: HttpRequest) -> HttpResponse:
     return render(request, "reporting/dashboard_lagging.html", context)
 
 
-def public_progress(request: HttpRequest) -> HttpResponse:
+@dashboard_page
+def public_progress(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """For the newspaper and radio (item 8): province figures and the curve, no unit below the province."""
-    resolved = _resolve(request)
-    if isinstance(resolved, HttpResponse):
-        return resolved
-    campaign, view = resolved
     context = _base_context(request, campaign, view, public=True, **_province_context(campaign, view))
     return render(request, "reporting/public_progress.html", context)

@@ -2,7 +2,7 @@
 
 Owns the question threads (services: writes; selectors: reads, scoped by
 units.access), their e-mails (notices, sent by reporting.tasks after the
-commit) and their pages (views, urls). An answer that corrects a figure is a
+commit) and their pages (views). An answer that corrects a figure is a
 save like any other, through reporting.intake.services.
 
 May import: the shared top level, intake (the save), watch (who is DIC, how

@@ -30,19 +30,21 @@ from reporting.watch.excuses import user_can_excuse
 from units.access import unit_writable_by, units_readable_by
 from units.client import client_ip
 from units.models import Unit
-
-CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
-
-
-def _errors(refusal: QuestionRefused) -> list[str]:
-    return [message for messages_ in refusal.errors.values() for message in messages_]
+from units.paths import iso_day, unit_code_possible
 
 
 def _forbidden(refusal: QuestionRefused) -> HttpResponse:
     """Not yours to do: the reason only, never the question's thread."""
     if http_status(refusal) == 404:
         raise Http404
-    return HttpResponse(_errors(refusal)[0], status=403)
+    return HttpResponse(refusal.message, status=403)
+
+
+def _question_or_404(request: HttpRequest, pk: int) -> Question:
+    question = question_readable(user=request.user, question_id=pk)
+    if question is None:
+        raise Http404
+    return question
 
 
 def question_url(question: Question) -> str:
@@ -65,14 +67,9 @@ def question_list(request: HttpRequest) -> HttpResponse:
 
 
 def _ask_target(request: HttpRequest, data) -> tuple[Unit | None, dt.date | None]:
-    code = (data.get("unit") or "")[:CODE_MAX_LENGTH + 1]
-    unit = units_readable_by(user=request.user).filter(code=code).first() if len(code) <= CODE_MAX_LENGTH else None
-    raw = data.get("date") or ""
-    try:
-        day = dt.date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        day = None
-    return unit, day
+    code = data.get("unit") or ""
+    unit = units_readable_by(user=request.user).filter(code=code).first() if unit_code_possible(code) else None
+    return unit, iso_day(data.get("date"))
 
 
 @login_required
@@ -95,7 +92,7 @@ def question_ask(request: HttpRequest) -> HttpResponse:
         except QuestionRefused as refusal:
             if http_status(refusal) == 404:
                 raise Http404 from None
-            errors = _errors(refusal)
+            errors = refusal.messages()
         else:
             messages.success(request, _("Đã gửi câu hỏi tới %(unit)s.") % {"unit": unit.name})
             return redirect(question_url(question))
@@ -126,18 +123,14 @@ def _detail(request: HttpRequest, question: Question, *, errors: list[str] | Non
 @login_required
 @require_GET
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    question = question_readable(user=request.user, question_id=pk)
-    if question is None:
-        raise Http404
+    question = _question_or_404(request, pk)
     return _detail(request, question)
 
 
 @login_required
 @require_POST
 def question_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
-    question = question_readable(user=request.user, question_id=pk)
-    if question is None:
-        raise Http404
+    question = _question_or_404(request, pk)
     posted = {"text": request.POST.get("text", "")}
     # Figures as typed ("1.450"): the report service reads them as any web save, and names a refused field.
     values = {}
@@ -151,7 +144,7 @@ def question_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
     except QuestionRefused as refusal:
         if http_status(refusal) in (403, 404):
             return _forbidden(refusal)
-        return _detail(request, question, errors=_errors(refusal), form="answer", posted=posted,
+        return _detail(request, question, errors=refusal.messages(), form="answer", posted=posted,
                        status=http_status(refusal))
     messages.success(request, _("Đã gửi câu trả lời cho Sở Thông tin và Truyền thông."))
     return redirect(question_url(question))
@@ -160,15 +153,13 @@ def question_answer_post(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def question_close_post(request: HttpRequest, pk: int) -> HttpResponse:
-    question = question_readable(user=request.user, question_id=pk)
-    if question is None:
-        raise Http404
+    question = _question_or_404(request, pk)
     try:
         question_close(user=request.user, question=question, text=request.POST.get("text", ""))
     except QuestionRefused as refusal:
         if http_status(refusal) in (403, 404):
             return _forbidden(refusal)
-        return _detail(request, question, errors=_errors(refusal), form="close", status=http_status(refusal))
+        return _detail(request, question, errors=refusal.messages(), form="close", status=http_status(refusal))
     messages.success(request, _("Đã đóng câu hỏi về số liệu ngày %(day)s của %(unit)s.") % {
         "day": date_format(question.date, "d/m/Y"), "unit": question.unit.name})
     return redirect(question_url(question))

@@ -3,7 +3,7 @@
 Owns the 15:00 rule (deadlines, pure), the order between on-time saves and the
 closing of a day (day_lock), detection (flagging) apart from notification
 (notifications), statuses (compliance), excuses and late reasons (excuses),
-the flags board (flags, views, urls), and the watch's own heartbeat, /healthz
+the flags board (flags, views), and the watch's own heartbeat, /healthz
 and the banner that says when it has stopped (heartbeat, health,
 context_processors). The Celery tasks that drive it are reporting.tasks.
 

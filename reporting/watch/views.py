@@ -36,21 +36,11 @@ from reporting.watch.flags import flag_rows, flags_board_rows
 from units.access import unit_writable_by, units_readable_by
 from units.client import client_ip
 from units.models import Campaign, Unit
-
-CODE_MAX_LENGTH = Unit._meta.get_field("code").max_length
+from units.paths import iso_day
 
 
 def status_labels() -> dict[str, str]:
     return {status.value: str(status.label) for status in ReportStatus}
-
-
-def _parse_day(text: str | None) -> dt.date | None:
-    if not text or len(text) != 10:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _scope(request: HttpRequest, campaign: Campaign):
@@ -114,7 +104,7 @@ def flags_board(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("date")
     if raw is None:
         return _render_board(request, campaign=campaign, day=default)
-    day = _parse_day(raw)
+    day = iso_day(raw)
     if day is None:
         return _render_board(request, campaign=campaign, day=default, status=400,
                              date_error=_("Ngày: “%(raw)s” không hợp lệ (dạng YYYY-MM-DD).") % {"raw": raw[:20]})
@@ -126,62 +116,55 @@ def flags_board(request: HttpRequest) -> HttpResponse:
     return _render_board(request, campaign=campaign, day=day)
 
 
-def _flag_or_404(request: HttpRequest, *, code: str, date: str) -> tuple[Campaign, Unit, dt.date]:
+def _unit_or_404(request: HttpRequest, *, code: str, day: dt.date) -> tuple[Campaign, Unit]:
     campaign = campaign_current()
-    day = _parse_day(date)
-    if campaign is None or day is None or not campaign.contains(day) or len(code) > CODE_MAX_LENGTH:
+    if campaign is None or not campaign.contains(day):
         raise Http404
     unit = _scope(request, campaign).filter(code=code).first()
     if unit is None:
         raise Http404
-    return campaign, unit, day
+    return campaign, unit
 
 
 @login_required
 @require_POST
-def flags_excuse(request: HttpRequest, code: str, date: str) -> HttpResponse:
-    campaign, unit, day = _flag_or_404(request, code=code, date=date)
+def flags_excuse(request: HttpRequest, code: str, day: dt.date) -> HttpResponse:
+    return _excuse_change(request, code=code, day=day, withdraw=False)
+
+
+@login_required
+@require_POST
+def flags_excuse_withdraw(request: HttpRequest, code: str, day: dt.date) -> HttpResponse:
+    return _excuse_change(request, code=code, day=day, withdraw=True)
+
+
+def _excuse_change(request: HttpRequest, *, code: str, day: dt.date, withdraw: bool) -> HttpResponse:
+    """Excuse a missed deadline, or withdraw the excuse: DIC only, back on the board with what happened."""
+    campaign, unit = _unit_or_404(request, code=code, day=day)
     if not user_can_excuse(request.user):
-        return HttpResponse(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn."), status=403)
+        return HttpResponse(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn.") if withdraw
+                            else _("Chỉ cán bộ Sở Thông tin và Truyền thông mới được miễn trễ hạn."), status=403)
     flag = MissedDeadline.objects.filter(unit=unit, date=day).first()
     if flag is None:
         raise Http404
-    reason = request.POST.get("reason", "")
+    reason = "" if withdraw else request.POST.get("reason", "")
     try:
-        missed_deadline_excuse(user=request.user, flag=flag, reason=reason)
+        if withdraw:
+            missed_deadline_excuse_withdraw(user=request.user, flag=flag)
+        else:
+            missed_deadline_excuse(user=request.user, flag=flag, reason=reason)
     except ExcuseRefused as refusal:
-        errors = [m for messages_ in refusal.errors.values() for m in messages_]
-        return _render_board(request, campaign=campaign, day=day, status=400,
-                             form_key=f"excuse-{unit.code}", form_errors=errors, form_value=reason)
-    messages.success(request, _("Đã miễn ngày %(day)s cho %(unit)s.") % {
-        "day": date_format(day, "d/m/Y"), "unit": unit.name})
+        return _render_board(request, campaign=campaign, day=day, status=400, form_key=f"excuse-{unit.code}",
+                             form_errors=refusal.messages(), form_value=reason)
+    done = _("Đã thu hồi việc miễn ngày %(day)s của %(unit)s.") if withdraw else _("Đã miễn ngày %(day)s cho %(unit)s.")
+    messages.success(request, done % {"day": date_format(day, "d/m/Y"), "unit": unit.name})
     return redirect(_board_url(day))
 
 
 @login_required
 @require_POST
-def flags_excuse_withdraw(request: HttpRequest, code: str, date: str) -> HttpResponse:
-    campaign, unit, day = _flag_or_404(request, code=code, date=date)
-    if not user_can_excuse(request.user):
-        return HttpResponse(_("Chỉ cán bộ Sở Thông tin và Truyền thông mới được thu hồi việc miễn."), status=403)
-    flag = MissedDeadline.objects.filter(unit=unit, date=day).first()
-    if flag is None:
-        raise Http404
-    try:
-        missed_deadline_excuse_withdraw(user=request.user, flag=flag)
-    except ExcuseRefused as refusal:
-        errors = [m for messages_ in refusal.errors.values() for m in messages_]
-        return _render_board(request, campaign=campaign, day=day, status=400,
-                             form_key=f"excuse-{unit.code}", form_errors=errors)
-    messages.success(request, _("Đã thu hồi việc miễn ngày %(day)s của %(unit)s.") % {
-        "day": date_format(day, "d/m/Y"), "unit": unit.name})
-    return redirect(_board_url(day))
-
-
-@login_required
-@require_POST
-def flags_late_reason(request: HttpRequest, code: str, date: str) -> HttpResponse:
-    campaign, unit, day = _flag_or_404(request, code=code, date=date)
+def flags_late_reason(request: HttpRequest, code: str, day: dt.date) -> HttpResponse:
+    campaign, unit = _unit_or_404(request, code=code, day=day)
     if not unit_writable_by(user=request.user, unit=unit):
         return HttpResponse(_("Bạn không có quyền báo cáo cho %(unit)s.") % {"unit": unit.name}, status=403)
     reason = request.POST.get("late_reason", "")
@@ -191,9 +174,9 @@ def flags_late_reason(request: HttpRequest, code: str, date: str) -> HttpRespons
     except ReportRefused as refusal:
         if isinstance(refusal, Forbidden):
             return HttpResponse(refusal.message, status=403)
-        errors = [m for messages_ in refusal.errors.values() for m in messages_]
         return _render_board(request, campaign=campaign, day=day, status=400,
-                             form_key=f"late-{unit.code}-{day.isoformat()}", form_errors=errors, form_value=reason)
+                             form_key=f"late-{unit.code}-{day.isoformat()}", form_errors=refusal.messages(),
+                             form_value=reason)
     messages.success(request, _("Đã ghi lý do báo cáo trễ ngày %(day)s của %(unit)s.") % {
         "day": date_format(day, "d/m/Y"), "unit": unit.name})
     return redirect(_board_url(day))

@@ -181,6 +181,12 @@ EXPECTATIONS: dict[str, list[Try]] = {
         Try("put", f"/api/v1/units/{TARGET}/reports/{D}/", _api(_users(DENY, DENY, DENY, DENY)), api=True,
             data={"residents_installed": 9, "note": "ghi đè"}),
     ],
+    # A day that is no date: the same scope checks first, then 400 naming the field.
+    "api_unit_report_not_a_day": [
+        Try("get", f"/api/v1/units/{TARGET}/reports/2020-02-30/", _api(_users(DENY, DENY, REFUSE, REFUSE)), api=True),
+        Try("put", f"/api/v1/units/{TARGET}/reports/20-08-2020/", _api(_users(DENY, DENY, DENY, DENY)), api=True,
+            data={"residents_installed": 9, "note": "ghi đè"}),
+    ],
     "api_reports": [
         Try("get", f"/api/v1/reports/?unit={TARGET}", _api(_users(REFUSE, REFUSE, READ, READ)), api=True),
         Try("get", f"/api/v1/reports/?date={D}", _api(_users(SCOPED, SCOPED, READ, READ)), api=True),
@@ -190,6 +196,11 @@ EXPECTATIONS: dict[str, list[Try]] = {
         Try("post", f"/api/v1/flags/{TARGET}/{FLAG_DAY}/excuse/", _api(_users(DENY, DENY, DENY, ALLOW)), api=True,
             data={"reason": "mất điện"}),
         Try("delete", f"/api/v1/flags/{TARGET}/{FLAG_DAY}/excuse/", _api(_users(DENY, DENY, DENY, REFUSE)), api=True),
+    ],
+    "api_flag_excuse_not_a_day": [
+        Try("post", f"/api/v1/flags/{TARGET}/2020-13-01/excuse/", _api(_users(DENY, DENY, DENY, REFUSE)), api=True,
+            data={"reason": "mất điện"}),
+        Try("delete", f"/api/v1/flags/{TARGET}/hom-nay/excuse/", _api(_users(DENY, DENY, DENY, REFUSE)), api=True),
     ],
     "api_compliance": [
         Try("get", f"/api/v1/compliance/?date={FLAG_DAY}", _api(_users(SCOPED, SCOPED, READ, READ)), api=True),

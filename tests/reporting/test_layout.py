@@ -77,4 +77,4 @@ def test_each_capability_package_says_what_it_owns():
 def test_the_top_level_of_reporting_holds_only_what_every_capability_shares():
     top = sorted(p.stem for p in (ROOT / "reporting").glob("*.py"))
     assert top == ["__init__", "admin", "apps", "campaigns", "demo", "live", "models", "record_text", "refusals",
-                   "tasks"]
+                   "tasks", "urls"]

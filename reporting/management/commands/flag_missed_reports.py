@@ -1,9 +1,9 @@
-import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
 from reporting.campaigns import campaign_current
 from reporting.watch.flagging import FlagDayRefused, missed_deadlines_flag
+from units.paths import iso_day
 
 
 class Command(BaseCommand):
@@ -15,11 +15,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         day = None
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(f"Ngày không hợp lệ: {options['date']!r} (định dạng YYYY-MM-DD).") from None
+        if options["date"] and (day := iso_day(options["date"])) is None:
+            raise CommandError(f"Ngày không hợp lệ: {options['date']!r} (định dạng YYYY-MM-DD).")
         campaign = campaign_current()
         if campaign is None:
             raise CommandError("Chưa có chiến dịch nào (chạy load_units trước).")

@@ -125,6 +125,9 @@ def test_bad_date_or_as_at_on_a_page_is_a_400_naming_the_field(client, history, 
     assert "Ngày xem" in html
     html = _page(client, thao, "/tong-quan/tuan-thu/?as_at=later", status=400)
     assert "Thời điểm số liệu (as_at)" in html
+    # The compact form Python itself would read (20200820) is no date here either: every page reads days alike.
+    for page in ("/tong-quan/", "/tong-quan/huyen/930/", "/cong-khai/"):
+        assert "Ngày xem: “20200820”" in _page(client, thao, f"{page}?date=20200820", status=400)
 
 
 # ----------------------------------------------------------------------------- district drill-down
