@@ -27,11 +27,10 @@ from reporting.models import COUNT_FIELDS, Channel
 from reporting.progress import targets
 from reporting.progress.figures import campaign_trajectory, territory_figures
 from reporting.progress.selectors import TerritoryRow, reports_count_by_day
-from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, ReportStatus, compliance_statuses, units_due
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, compliance_statuses, status_label, units_due
 from units.models import AgencyGroup, Unit
 
 # The one status vocabulary (reporting.watch.compliance), as every page shows it.
-STATUS_LABELS = {status.value: status.label for status in ReportStatus}
 
 
 class Table:
@@ -165,7 +164,7 @@ def communes_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: Daily
         for i, row in enumerate(sorted(rows, key=lambda r: r.unit.code), start=1):
             # The compliance status, as every page shows it (an excused commune reads "excused" here too).
             status = statuses.get((row.unit.pk, day))
-            status = STATUS_LABELS[status] if status else ""
+            status = status_label(status) if status else ""
             remarks = []
             if row.stale_leaves:
                 remarks.append(_("Chưa có báo cáo ngày %(date)s; dùng số liệu gần nhất.") % {
@@ -227,7 +226,7 @@ def late_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: DailyRepo
     zone = data.campaign.zone
     for i, row in enumerate(data.late, start=1):
         t.add([t.c(i), t.t(row.unit.name), t.c(row.unit.code), t.t(row.unit.parent.name if row.unit.parent else ""),
-               t.c(STATUS_LABELS[row.status]), t.ts(row.submitted_at, zone), t.n(row.consecutive_misses),
+               t.c(status_label(row.status)), t.ts(row.submitted_at, zone), t.n(row.consecutive_misses),
                t.t(row.reason)])
     counts = data.compliance
     t.close(empty_note=_("Tất cả đơn vị đã báo cáo đúng hạn."), notes=[

@@ -37,7 +37,7 @@ from reporting.progress.figures import province_progress
 from reporting.questions.selectors import questions_about, questions_waiting_for
 from reporting.record_text import warning_text
 from reporting.watch import deadlines
-from reporting.watch.compliance import ReportStatus
+from reporting.watch.compliance import status_labels
 from reporting.watch.excuses import user_can_excuse
 from units.access import unit_writable_by, units_readable_by, units_writable_by
 from units.arrival import request_arrived_at
@@ -46,10 +46,6 @@ from units.models import Campaign, Role, Unit
 from units.paths import iso_day
 
 HISTORY_PAGE_SIZE = 20
-
-
-def status_labels() -> dict[str, str]:
-    return {status.value: str(status.label) for status in ReportStatus}
 
 
 def _open_days(*, campaign: Campaign, today: dt.date) -> list[dt.date]:

@@ -46,9 +46,9 @@ from units.access import unit_readable_by, units_readable_by
 from units.models import AgencyGroup, Campaign, Unit
 
 
-def status_labels() -> dict[str, tuple[str, str]]:
+def _marked_labels() -> dict[str, tuple[str, str]]:
     """Compliance status → (one-character mark for the grid, label)."""
-    return {status.value: (compliance.STATUS_MARKS[status], str(status.label)) for status in compliance.ReportStatus}
+    return {status: (compliance.STATUS_MARKS[status], label) for status, label in compliance.status_labels().items()}
 
 
 def sector_labels() -> dict[str, str]:
@@ -123,7 +123,7 @@ def overview(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -
     context["population_alarms"] = population_alarms(progress=context["progress"], districts=context["districts"])
     day_compliance = compliance.compliance_for_day(campaign=campaign, day=view.day, now=timezone.now(),
                                                    as_at=view.as_at)
-    labels = status_labels()
+    labels = _marked_labels()
     context["compliance_counts"] = [(status, labels[status][1], count)
                                     for status, count in day_compliance.counts.items()]
     sectors = sector_labels()
@@ -227,7 +227,7 @@ def compliance_board(request: HttpRequest, *, campaign: Campaign, view: Dashboar
     days = [day for day in campaign.days() if day <= view.day]
     statuses = compliance.compliance_statuses(campaign=campaign, units=due, days=days, now=timezone.now(),
                                               as_at=view.as_at)
-    labels = status_labels()
+    labels = _marked_labels()
     grid = [(unit, [(day, statuses[(unit.pk, day)], *labels[statuses[(unit.pk, day)]]) for day in days])
             for unit in units]
     totals = [

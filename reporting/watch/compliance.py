@@ -42,6 +42,11 @@ def status_label(status: str) -> str:
     return str(ReportStatus(status).label)
 
 
+def status_labels() -> dict[str, str]:
+    """Every status in the reader's language, by value (called per request: the language is the request's)."""
+    return {status.value: str(status.label) for status in ReportStatus}
+
+
 def units_due(*, within: QuerySet[Unit] | None = None) -> QuerySet[Unit]:
     """Active units with the daily duty, in tree order."""
     units = within if within is not None else Unit.objects.all()

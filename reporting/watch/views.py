@@ -23,7 +23,7 @@ from reporting.intake.services import ReportRefused
 from reporting.live import live_board, live_clock
 from reporting.models import Channel, MissedDeadline
 from reporting.refusals import Forbidden
-from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME, ReportStatus
+from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, ON_TIME, status_labels
 from reporting.watch.excuses import (
     ExcuseRefused,
     missed_deadline_excuse,
@@ -37,10 +37,6 @@ from units.access import unit_writable_by, units_readable_by
 from units.client import client_ip
 from units.models import Campaign, Unit
 from units.paths import iso_day
-
-
-def status_labels() -> dict[str, str]:
-    return {status.value: str(status.label) for status in ReportStatus}
 
 
 def _scope(request: HttpRequest, campaign: Campaign):
