@@ -216,7 +216,7 @@ _FLAG_PATH = [
 )
 @api_view(["POST", "DELETE"])
 def flag_excuse(request, code: str, date: dt.date | None):
-    """`date` is None when the path's day is no date (reporting.api.urls): refused after the scope checks."""
+    # `date` is None when the path's day is no date (reporting.api.urls): refused after the scope checks.
     not_found = Response({"detail": _("Không tìm thấy ghi nhận trễ hạn này.")}, status=status.HTTP_404_NOT_FOUND)
     unit = units_readable_by(user=request.user).filter(code=code).first()
     if unit is None:

@@ -95,7 +95,7 @@ _404 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Không c
 @api_view(["GET", "PUT"])
 @parser_classes([PortalJSONParser])
 def unit_report(request, code: str, date: dt.date | None):
-    """`date` is None when the path's day is no date (reporting.api.urls): refused after the scope checks."""
+    # `date` is None when the path's day is no date (reporting.api.urls): refused after the scope checks.
     if request.method == "PUT":
         return _report_put(request, code=code, day=date)
     return _report_retrieve(request, code=code, day=date)
