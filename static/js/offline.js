@@ -125,7 +125,7 @@
     return Promise.all([dropAllCaches(), unregister]);
   }
 
-  // The page the worker could not see being loaded (its first visit): kept now, as the worker would have.
+  // The form page, kept as the worker keeps the pages it sees loaded, unless it is kept already.
   function keepThisPage() {
     if (!window.caches || !window.fetch) {
       return Promise.resolve();
@@ -154,8 +154,12 @@
       navigator.serviceWorker.register(body.getAttribute("data-service-worker"), { scope: "/" }).catch(function () {
         return null;  // no worker: the page still works online, and says so when a report cannot be sent
       });
-      if (document.querySelector("[data-offline-form]") && !navigator.serviceWorker.controller) {
-        ready = ready.then(keepThisPage);
+      if (document.querySelector("[data-offline-form]")) {
+        // Not seen by the worker when it took control while the page was loading (or on the first visit); a
+        // moment later, so that the worker's own copy is found when it made one.
+        ready = ready.then(function () {
+          return new Promise(function (resolve) { setTimeout(resolve, 1500); });
+        }).then(keepThisPage);
       }
     }
   } else {

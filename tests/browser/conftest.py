@@ -12,6 +12,7 @@ provincial network.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,23 +46,44 @@ def publish_screenshot(page, name: str) -> Path | None:
     return path
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    """One Chromium per test module; module-scoped fixtures are set up before the tests' database fixtures."""
+# Playwright applies a context's offline mode to service workers' own requests only with this set (Chromium only):
+# without it, a page "offline" still reaches the portal through its worker.
+SERVICE_WORKER_NETWORK = "PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"
+
+
+@contextmanager
+def _environ(name: str, value: str):
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+@contextmanager
+def launched_chromium(*, service_worker_network: bool = False):
+    """Chromium driven by Playwright; `service_worker_network`: offline mode and routes reach service workers too."""
     from playwright.sync_api import sync_playwright
 
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
+    with ExitStack() as stack:
+        stack.enter_context(_environ(ASYNC_UNSAFE, "true"))
+        if service_worker_network:
+            stack.enter_context(_environ(SERVICE_WORKER_NETWORK, "1"))  # read by the driver process it starts
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """One Chromium per test module; module-scoped fixtures are set up before the tests' database fixtures."""
+    with launched_chromium() as browser:
+        yield browser
 
 
 class Visit:
