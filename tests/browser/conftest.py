@@ -33,15 +33,21 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 PUBLISH = "BLUEZONE_SCREENSHOTS"
 
 
-def publish_screenshot(page, name: str) -> Path | None:
-    """Save what the page shows (the visible screen) as NAME.png under $BLUEZONE_SCREENSHOTS, when it is set."""
+def publish_screenshot(page, name: str, *, top: str | None = None) -> Path | None:
+    """Save what the page shows (the visible screen) as NAME.png under $BLUEZONE_SCREENSHOTS, when it is set.
+
+    The screen shows the top of the page, whatever was filled in last, or from the element `top` selects down.
+    """
     folder = os.environ.get(PUBLISH)
     if not folder:
         return None
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     path = path / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, whatever was filled in last
+    if top is None:
+        page.evaluate("window.scrollTo(0, 0)")
+    else:
+        page.locator(top).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 8)")
     page.screenshot(path=str(path), full_page=False, animations="disabled")
     return path
 
@@ -89,9 +95,9 @@ def chromium():
 class Visit:
     """A browser context that records every request URL and every JavaScript error."""
 
-    def __init__(self, browser, base_url: str, viewport: dict):
+    def __init__(self, browser, base_url: str, viewport: dict, **options):
         self.base_url = base_url
-        self.context = browser.new_context(viewport=viewport, locale="vi-VN")
+        self.context = browser.new_context(viewport=viewport, locale="vi-VN", **options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -128,11 +134,12 @@ class Visit:
 
 @pytest.fixture
 def visit(chromium, live_server):
-    """visit(viewport) → a fresh Visit; all are closed after the test."""
+    """visit(viewport, **options) → a fresh Visit; all are closed after the test."""
     opened: list[Visit] = []
 
-    def open_visit(viewport: dict = DESKTOP) -> Visit:
-        opened.append(Visit(chromium, live_server.url, viewport))
+    def open_visit(viewport: dict = DESKTOP, **options) -> Visit:
+        """`options`: more of Playwright's new_context() arguments (a time zone, say)."""
+        opened.append(Visit(chromium, live_server.url, viewport, **options))
         return opened[-1]
 
     yield open_visit

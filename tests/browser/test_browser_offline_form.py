@@ -27,6 +27,7 @@ pytestmark = pytest.mark.browser
 DAY = "2020-08-21"
 FORM = f"/bao-cao/?ngay={DAY}"
 NOT_SENT = "Chưa gửi — chưa được ghi nhận"
+ZONE = "Asia/Ho_Chi_Minh"  # the phone's clock, as in Hau Giang
 KEPT = """async () => {
   for (let i = 0; i < 100; i++) {
     const names = (await caches.keys()).filter(n => n.startsWith('bluezone-pages-'));
@@ -75,7 +76,7 @@ def _type_report(page, residents: str = "1.600", note: str = "Tổ công tác x�
 
 
 def test_a_report_typed_offline_is_kept_as_not_sent_and_received_once_when_the_signal_returns(visit, lan):
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page, context = browser.page, browser.context
     browser.login("lan")
     _form_kept(browser)
@@ -95,7 +96,7 @@ def test_a_report_typed_offline_is_kept_as_not_sent_and_received_once_when_the_s
     assert "/bao-cao/" in page.url and "bien-nhan" not in page.url
     assert "Đã ghi nhận" not in page.inner_text("main"), "the phone claims a receipt it does not have"
     assert _revisions() == 0 and not DailyReport.objects.filter(unit__code="31318", date=DAY).exists()
-    publish_screenshot(page, "phone-offline")
+    publish_screenshot(page, "phone-offline", top="#form-title")
 
     # Kept through a reload with no signal, in a second tab too, and the form shows what waits.
     page.reload()
@@ -131,7 +132,7 @@ def test_a_report_typed_offline_is_kept_as_not_sent_and_received_once_when_the_s
 ], ids=["typed-14h52-received-14h56", "typed-14h52-received-15h03", "typed-15h01-received-15h04"])
 def test_near_the_deadline_offline_the_server_arrival_counts_and_the_form_says_so(
         visit, lan, phone_time, arrival, notice, verdict):
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page, context = browser.page, browser.context
     page.clock.set_fixed_time(phone_time)
     with time_machine.travel(local(2020, 8, 21, 14, 50), tick=True):
@@ -159,7 +160,7 @@ def test_near_the_deadline_offline_the_server_arrival_counts_and_the_form_says_s
 
 def test_a_post_that_fails_while_the_phone_thinks_it_is_online_comes_back_as_not_sent(visit, lan):
     """Signal bars but no network: the worker brings the failed post back to the form, kept as not sent."""
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page, context = browser.page, browser.context
     browser.login("lan")
     _form_kept(browser)
@@ -187,7 +188,7 @@ def test_a_post_that_fails_while_the_phone_thinks_it_is_online_comes_back_as_not
 
 
 def test_logout_warns_about_an_unsent_report_then_leaves_nothing_of_the_user(visit, lan):
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page, context = browser.page, browser.context
     browser.login("lan")
     _form_kept(browser)
@@ -226,7 +227,7 @@ def test_logout_warns_about_an_unsent_report_then_leaves_nothing_of_the_user(vis
 
 def test_chromium_honours_the_logouts_clear_site_data_on_its_own(visit, lan):
     """Without the logout button's script (the form posted directly), the server's header alone clears the site."""
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page = browser.page
     browser.login("lan")
     _form_kept(browser)
@@ -238,7 +239,7 @@ def test_chromium_honours_the_logouts_clear_site_data_on_its_own(visit, lan):
 
 
 def test_a_session_that_ends_without_logout_leaves_no_page_for_the_next_user(visit, lan, hoa):
-    browser = visit(PHONE)
+    browser = visit(PHONE, timezone_id=ZONE)
     page, context = browser.page, browser.context
     browser.login("lan")
     lans = _form_kept(browser, "/bao-cao/")
