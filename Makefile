@@ -38,10 +38,12 @@ run: demo
 test: install
 	$(BIN)/pytest --ds=bluezone_portal.settings_test
 
-# The README's pictures, taken by the browser walks of each role (tests/browser/test_browser_first_hour.py).
+# The README's pictures, taken by the browser walks of each role (tests/browser/test_browser_first_hour.py), the
+# question round trip and the phone form with no signal.
 screenshots: install
 	BLUEZONE_SCREENSHOTS=docs/screenshots $(BIN)/pytest --ds=bluezone_portal.settings_test -q \
-		tests/browser/test_browser_first_hour.py -k "commune_reporter or reviewer"
+		tests/browser/test_browser_first_hour.py tests/browser/test_browser_questions.py \
+		tests/browser/test_browser_offline_form.py -k "commune_reporter or reviewer or typed_offline"
 
 lint: install
 	$(BIN)/ruff check .

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "units.context_processors.navigation",
+                "units.offline.offline",
                 "reporting.watch.context_processors.deadline_watch",
             ],
         },

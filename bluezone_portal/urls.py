@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from reporting.watch import health
+from units import offline
 from units import views as unit_views
 from units.paths import DayConverter, UnitCodeConverter
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path("", unit_views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("dang-nhap/", unit_views.PortalLoginView.as_view(), name="login"),
-    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("dang-xuat/", unit_views.PortalLogoutView.as_view(), name="logout"),
+    path("manifest.webmanifest", offline.web_manifest, name="web_manifest"),
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("reporting.urls")),

@@ -98,6 +98,9 @@ class ReportRevision(models.Model):
     note = models.TextField(blank=True)
     previous = models.JSONField(_("giá trị trước"), null=True, blank=True)
     warnings = models.JSONField(default=list, blank=True)
+    # One typed report, however often it is sent (a phone back online, a lost answer, a double tap): its second
+    # arrival is answered with this revision instead of writing another (reporting.intake.services).
+    submission_key = models.UUIDField(_("mã lần gửi"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("lần sửa báo cáo")
@@ -105,6 +108,9 @@ class ReportRevision(models.Model):
         ordering = ["report", "number"]
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="revision_number_unique"),
+            # Per author: another user's copy of a key is their own report. Partial: most saves carry no key.
+            models.UniqueConstraint(fields=["author", "submission_key"], condition=Q(submission_key__isnull=False),
+                                    name="revision_submission_once"),
         ]
         indexes = [models.Index(fields=["unit", "-date", "-created_at"], name="revision_unit_latest")]
 

@@ -7,6 +7,7 @@ which answers with the message naming the field (rule 5).
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 
 from django import forms
@@ -42,8 +43,14 @@ class _ServiceBackedForm(forms.Form):
 
 
 class ReportForm(_ServiceBackedForm):
-    """The daily report of one unit: the count fields that unit types, a note, maybe a late reason."""
+    """The daily report of one unit: the count fields that unit types, a note, maybe a late reason.
 
+    `submission_key` names this typed report, so that sending it again (a phone back online, a reload that posts
+    again) is received once (reporting.intake.services); a page offers a new one each time it is drawn, and the
+    phone's script a new one for each report typed on a page it kept (static/js/offline_form.js).
+    """
+
+    submission_key = forms.CharField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Ghi chú"), required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -86,6 +93,14 @@ class ReportForm(_ServiceBackedForm):
     def late_reason_value(self) -> str | None:
         return self.cleaned_data.get("late_reason") if "late_reason" in self.fields else None
 
+    def submission_key_value(self) -> uuid.UUID | None:
+        """The key sent, or None: a key that is not one only loses the repeat check, never the report."""
+        raw = (self.cleaned_data.get("submission_key") or "").strip()
+        try:
+            return uuid.UUID(raw) if 0 < len(raw) <= 64 else None
+        except ValueError:
+            return None
+
 
 class OfficialFigureForm(_ServiceBackedForm):
     """DIC's entry of the Ministry's figure for the whole province."""
@@ -124,7 +139,7 @@ def blank_kept(previous: tuple[int, dt.date] | None) -> str:
 
 def initial_values(*, day: dt.date, source, note_source) -> dict:
     """Form initial data: counts carried forward from `source`, the note only from the day's own report."""
-    initial = {"date": day.isoformat()}
+    initial = {"date": day.isoformat(), "submission_key": str(uuid.uuid4())}
     if source is not None:
         for name in COUNT_FIELDS:
             value = getattr(source, name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Mapping
 
 from django.utils import timezone
@@ -13,7 +14,7 @@ from reporting.intake.bounds import Bound
 from reporting.intake.context import SubmitContext, submit_context
 from reporting.intake.store import ReportSaved, report_write
 from reporting.intake.validation import date_errors, field_label, report_clean, text_clean
-from reporting.models import Channel, DailyReport
+from reporting.models import VALUE_FIELDS, Channel, DailyReport
 from reporting.refusals import Forbidden, Refused
 from reporting.watch import deadlines
 from units.access import unit_writable_by
@@ -80,11 +81,16 @@ def report_submit(
     campaign: Campaign | None = None,
     context: SubmitContext | None = None,
     bounds: Mapping[str, Bound] | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> ReportSaved:
     """Create or replace `unit`'s report for `day` and record the revision; nothing is saved on a refusal.
 
     `context` is what intake.context read for this unit and day, when the
     caller already has it; otherwise it is read here (one query).
+    `submission_key` names one typed report of `user`'s (the phone form
+    sends one): sent again, it is received once — the answer is the first
+    save, `repeated`, and nothing is written; sent with another unit, day or
+    figures, it is refused. Another user's key is theirs alone.
     """
     now = now or timezone.now()
     if context is None:
@@ -94,7 +100,18 @@ def report_submit(
         user=user, unit=unit, day=day, values=values, now=now, campaign=campaign, late_reason=late_reason,
         previous=context.previous, channel=channel, bounds=bounds,
     )
-    return report_write(
+    saved = report_write(
         campaign=campaign, unit=unit, day=day, user=user, cleaned=cleaned, warnings=warnings, channel=channel,
-        ip_address=ip_address, keep_late_reason=late_reason is None, now=now,
+        ip_address=ip_address, keep_late_reason=late_reason is None, now=now, submission_key=submission_key,
     )
+    if saved.repeated and not _same_report(saved, unit=unit, day=day, cleaned=cleaned):
+        # Answering with the first save would tell the sender that these figures were received.
+        raise ReportRefused({"__all__": [_("Lần gửi này trùng mã với một báo cáo khác đã được ghi nhận, nên không "
+                                           "được lưu. Hãy tải lại biểu mẫu rồi gửi lại.")]})
+    return saved
+
+
+def _same_report(saved: ReportSaved, *, unit: Unit, day: dt.date, cleaned: Mapping) -> bool:
+    revision = saved.revision
+    return (revision.unit_id == unit.pk and revision.date == day
+            and all(getattr(revision, name) == cleaned.get(name) for name in VALUE_FIELDS))

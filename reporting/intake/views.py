@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -43,6 +44,7 @@ from units.access import unit_writable_by, units_readable_by, units_writable_by
 from units.arrival import request_arrived_at
 from units.client import client_ip
 from units.models import Campaign, Role, Unit
+from units.offline import page_keep_offline
 from units.paths import iso_day
 
 HISTORY_PAGE_SIZE = 20
@@ -151,14 +153,20 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
                 saved = report_submit(
                     user=request.user, unit=unit, day=form.cleaned_data["date"], values=form.values(),
                     channel=Channel.WEB, ip_address=client_ip(request), late_reason=form.late_reason_value(),
-                    now=now,
+                    now=now, submission_key=form.submission_key_value(),
                 )
             except ReportForbidden as exc:
                 raise Http404 from exc
             except ReportRefused as refused:
                 form.add_service_errors(refused.errors)
             else:
-                messages.success(request, _("Đã ghi nhận báo cáo của %(unit)s.") % {"unit": unit.name})
+                if saved.repeated:
+                    # The same typed report, sent again (a phone back online): the first arrival is the one kept.
+                    at = timezone.localtime(saved.revision.created_at, campaign.zone)
+                    messages.info(request, _("Báo cáo này đã được máy chủ ghi nhận lúc %(at)s; lần gửi lại không "
+                                             "ghi thêm gì.") % {"at": at.strftime("%H:%M:%S %d/%m/%Y")})
+                else:
+                    messages.success(request, _("Đã ghi nhận báo cáo của %(unit)s.") % {"unit": unit.name})
                 return redirect("report_receipt", revision_id=saved.revision.pk)
     else:
         form = ReportForm(
@@ -185,8 +193,13 @@ def _report_page(request: HttpRequest, *, unit: Unit) -> HttpResponse:
         "children": [(row, labels[row.status]) for row in children],
         "residents_label": field_label("residents_installed"),
         "open_questions": questions_waiting_for(user=request.user),
+        "deadline_ms": int(deadlines.deadline_at(day=day, deadline=campaign.deadline, zone=campaign.zone)
+                           .timestamp() * 1000),
+        "posted": posted,
     }
-    return render(request, "reporting/report_today.html", context)
+    response = render(request, "reporting/report_today.html", context)
+    # The form as drawn for this user, for the phone to show when the signal is lost (never a POST's answer).
+    return response if posted else page_keep_offline(response, user=request.user)
 
 
 def _parent_link(request: HttpRequest, *, unit: Unit, day: dt.date) -> str | None:

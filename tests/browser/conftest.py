@@ -12,6 +12,7 @@ provincial network.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -32,44 +33,71 @@ ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 PUBLISH = "BLUEZONE_SCREENSHOTS"
 
 
-def publish_screenshot(page, name: str) -> Path | None:
-    """Save what the page shows (the visible screen) as NAME.png under $BLUEZONE_SCREENSHOTS, when it is set."""
+def publish_screenshot(page, name: str, *, top: str | None = None) -> Path | None:
+    """Save what the page shows (the visible screen) as NAME.png under $BLUEZONE_SCREENSHOTS, when it is set.
+
+    The screen shows the top of the page, whatever was filled in last, or from the element `top` selects down.
+    """
     folder = os.environ.get(PUBLISH)
     if not folder:
         return None
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     path = path / f"{name}.png"
-    page.evaluate("window.scrollTo(0, 0)")  # the top of the page, whatever was filled in last
+    if top is None:
+        page.evaluate("window.scrollTo(0, 0)")
+    else:
+        page.locator(top).first.evaluate("e => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 8)")
     page.screenshot(path=str(path), full_page=False, animations="disabled")
     return path
+
+
+# Playwright applies a context's offline mode to service workers' own requests only with this set (Chromium only):
+# without it, a page "offline" still reaches the portal through its worker.
+SERVICE_WORKER_NETWORK = "PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"
+
+
+@contextmanager
+def _environ(name: str, value: str):
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous
+
+
+@contextmanager
+def launched_chromium(*, service_worker_network: bool = False):
+    """Chromium driven by Playwright; `service_worker_network`: offline mode and routes reach service workers too."""
+    from playwright.sync_api import sync_playwright
+
+    with ExitStack() as stack:
+        stack.enter_context(_environ(ASYNC_UNSAFE, "true"))
+        if service_worker_network:
+            stack.enter_context(_environ(SERVICE_WORKER_NETWORK, "1"))  # read by the driver process it starts
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
 
 
 @pytest.fixture(scope="module")
 def chromium():
     """One Chromium per test module; module-scoped fixtures are set up before the tests' database fixtures."""
-    from playwright.sync_api import sync_playwright
-
-    previous = os.environ.get(ASYNC_UNSAFE)
-    os.environ[ASYNC_UNSAFE] = "true"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            os.environ.pop(ASYNC_UNSAFE, None)
-        else:
-            os.environ[ASYNC_UNSAFE] = previous
+    with launched_chromium() as browser:
+        yield browser
 
 
 class Visit:
     """A browser context that records every request URL and every JavaScript error."""
 
-    def __init__(self, browser, base_url: str, viewport: dict):
+    def __init__(self, browser, base_url: str, viewport: dict, **options):
         self.base_url = base_url
-        self.context = browser.new_context(viewport=viewport, locale="vi-VN")
+        self.context = browser.new_context(viewport=viewport, locale="vi-VN", **options)
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.errors: list[str] = []
@@ -106,11 +134,12 @@ class Visit:
 
 @pytest.fixture
 def visit(chromium, live_server):
-    """visit(viewport) → a fresh Visit; all are closed after the test."""
+    """visit(viewport, **options) → a fresh Visit; all are closed after the test."""
     opened: list[Visit] = []
 
-    def open_visit(viewport: dict = DESKTOP) -> Visit:
-        opened.append(Visit(chromium, live_server.url, viewport))
+    def open_visit(viewport: dict = DESKTOP, **options) -> Visit:
+        """`options`: more of Playwright's new_context() arguments (a time zone, say)."""
+        opened.append(Visit(chromium, live_server.url, viewport, **options))
         return opened[-1]
 
     yield open_visit

@@ -8,7 +8,8 @@ import pytest
 
 from reporting.intake.services import report_submit
 from reporting.models import DailyReport, Question
-from tests.browser.conftest import DESKTOP, PHONE
+from reporting.watch.heartbeat import heartbeat_record
+from tests.browser.conftest import DESKTOP, PHONE, publish_screenshot
 from tests.conftest import local
 from tests.reporting.watch.test_celery_worker import dead_broker  # noqa: F401 - the fixture: Redis down
 
@@ -55,6 +56,9 @@ def test_reviewer_asks_commune_corrects_reviewer_closes_and_history_shows_it(vis
     with dic.page.expect_navigation():
         dic.page.get_by_role("button", name="Đóng câu hỏi").click()
     assert dic.page.locator('[data-question-status="closed"]').count() == 1
+    heartbeat_record(result={})  # for the picture: the deadline watch is alive, as in a running portal
+    dic.page.reload()
+    publish_screenshot(dic.page, "question-thread")
     dic.goto(f"/bao-cao/lich-su/?don_vi=31318&ngay={D.isoformat()}")
     thread = dic.page.locator(f'[data-question="{question.pk}"]').first
     kinds = thread.locator("[data-kind]").evaluate_all("items => items.map(i => i.dataset.kind)")

@@ -96,6 +96,9 @@ EXPECTATIONS: dict[str, list[Try]] = {
     "login": [Try("get", "/dang-nhap/", _all(SCOPED, anonymous=PUBLIC))],
     "logout": [Try("post", "/dang-xuat/", _all(LOGIN))],
     "set_language": [Try("post", "/i18n/setlang/", _all(PUBLIC), data={"language": "en", "next": "/"})],
+    # The home-screen app's manifest and service worker (units.offline): the same for everyone, no data in them.
+    "web_manifest": [Try("get", "/manifest.webmanifest", _all(PUBLIC))],
+    "service_worker": [Try("get", "/sw.js", _all(PUBLIC))],
     # -------------------------------------------------------------- daily report pages
     "report_today": [
         Try("get", f"/bao-cao/?ngay={D}", _web(_users(SCOPED, SCOPED, DENY, SCOPED))),

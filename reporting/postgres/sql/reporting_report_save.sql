@@ -1,6 +1,7 @@
 -- A validated report and its revision in one statement: the unit lock, the row lock, the insert or update, the
--- revision, and (as its own transaction) the progress rows.
-CREATE OR REPLACE FUNCTION reporting_report_save(p_campaign bigint, p_unit bigint, p_date date, p_user bigint, p_channel text, p_ip inet, p_now timestamp with time zone, p_on_time boolean, p_residents bigint, p_staff bigint, p_family bigint, p_assisted bigint, p_note text, p_late_reason text, p_warnings jsonb, p_direct boolean, OUT report_id bigint, OUT created boolean, OUT revision_id bigint, OUT revision_number integer, OUT campaign_id bigint, OUT first_submitted_at timestamp with time zone, OUT first_submitted_by_id bigint, OUT on_time boolean, OUT late_reason text, OUT previous jsonb)
+-- revision, and (as its own transaction) the progress rows. A report sent again under the submission key its author
+-- already used writes nothing and answers that revision (repeated).
+CREATE OR REPLACE FUNCTION reporting_report_save(p_campaign bigint, p_unit bigint, p_date date, p_user bigint, p_channel text, p_ip inet, p_now timestamp with time zone, p_on_time boolean, p_residents bigint, p_staff bigint, p_family bigint, p_assisted bigint, p_note text, p_late_reason text, p_warnings jsonb, p_direct boolean, p_key uuid, OUT report_id bigint, OUT created boolean, OUT revision_id bigint, OUT revision_number integer, OUT campaign_id bigint, OUT first_submitted_at timestamp with time zone, OUT first_submitted_by_id bigint, OUT on_time boolean, OUT late_reason text, OUT previous jsonb, OUT repeated boolean)
  RETURNS record
  LANGUAGE plpgsql
 AS $function$
@@ -9,6 +10,17 @@ DECLARE
     existed boolean := false;
 BEGIN
     PERFORM reporting_progress_lock_unit(p_unit);
+    repeated := false;
+    IF p_key IS NOT NULL THEN
+        -- Under the unit lock: of two copies in flight, the second finds the first's revision once it is committed.
+        SELECT v.report_id, v.id, v.number INTO report_id, revision_id, revision_number
+        FROM reporting_reportrevision v WHERE v.author_id = p_user AND v.submission_key = p_key;
+        IF FOUND THEN
+            repeated := true;
+            created := false;
+            RETURN;
+        END IF;
+    END IF;
     IF p_direct THEN
         PERFORM set_config('reporting.progress_direct', 'on', true);
     END IF;
@@ -59,10 +71,11 @@ BEGIN
     END IF;
     INSERT INTO reporting_reportrevision AS v (
         report_id, unit_id, date, number, created_at, author_id, channel, ip_address,
-        residents_installed, staff_installed, family_installed, assisted_installs, note, previous, warnings)
+        residents_installed, staff_installed, family_installed, assisted_installs, note, previous, warnings,
+        submission_key)
     VALUES (
         report_id, p_unit, p_date, revision_number, p_now, p_user, p_channel, p_ip,
-        p_residents, p_staff, p_family, p_assisted, p_note, previous, p_warnings)
+        p_residents, p_staff, p_family, p_assisted, p_note, previous, p_warnings, p_key)
     RETURNING v.id INTO revision_id;
     -- Last: the progress rows every save shares are held for as short a time as possible.
     IF p_direct THEN
