@@ -23,6 +23,7 @@ from reporting.progress.dashboards import (
     rows_readable,
 )
 from reporting.progress.figures import province_progress
+from reporting.progress.representation import representation
 from reporting.progress.selectors import (
     TerritoryRow,
     commune_table,
@@ -31,6 +32,7 @@ from reporting.progress.selectors import (
     province_trend,
     staff_table,
 )
+from reporting.progress.source import FigureSource, figure_source, figures_snapshot
 from reporting.progress.table import progress_cached
 from reporting.progress.targets import target_count
 from units.access import unit_readable_by
@@ -167,19 +169,21 @@ class ProgressDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def progress_payload(*, view: DashboardView, user) -> dict:
+def progress_payload(*, view: DashboardView, user, source: FigureSource | None = None) -> dict:
     """The answer's body; the scope is applied here, the numbers come from the selectors.
 
     The province figures are public (/cong-khai/), so every caller gets them;
     districts are narrowed to what the caller may read, and a unit's own
-    reporter gets its own unit's row as the web pages show it.
+    reporter gets its own unit's row as the web pages show it. `source`: where
+    the figures come from, chosen once for the whole answer.
     """
     campaign, day, as_at = view.campaign, view.day, view.as_at
-    progress = province_progress(campaign=campaign, day=day, as_at=as_at)
-    table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress)
+    source = source or figure_source(campaign=campaign, as_at=as_at)
+    progress = province_progress(campaign=campaign, day=day, as_at=as_at, source=source)
+    table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress, source=source)
     rows = rows_readable(user=user, rows=table)
     projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
-                                                                             as_at=as_at))
+                                                                             as_at=as_at, source=source))
     root, total = campaign.root, progress.province
     goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
         if root.population else None
@@ -265,10 +269,17 @@ def progress_retrieve(request):
     if view is None:
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
-    def answer():
-        return ProgressSerializer(progress_payload(view=view, user=request.user)).data
+    # The source is chosen (and the table's days ensured, which may write) before the read-only snapshot opens.
+    source = figure_source(campaign=campaign, as_at=view.as_at)
 
-    if view.as_at is not None:
-        return Response(answer())
-    # Live figures: computed once per data version (issue 7, reporting.progress.table).
-    return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day), compute=answer))
+    def answer():
+        # ProgressSerializer's representation, built without its per-field machinery (issue 17: it was a third
+        # of the answer at national scale); tests/reporting/api/test_api_progress.py checks they are equal.
+        return representation(ProgressSerializer, progress_payload(view=view, user=request.user, source=source))
+
+    with figures_snapshot():
+        if view.as_at is not None:
+            return Response(answer())
+        # Live figures: computed once per data version (issue 7, reporting.progress.table).
+        return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day),
+                                        compute=answer))

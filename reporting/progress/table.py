@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from reporting.watch import deadlines
 from units.cache_fallback import cache
-from units.models import Campaign, Unit
+from units.models import Campaign
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,7 @@ def progress_table_enabled() -> bool:
 def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tuple[dt.date, dt.date] | None:
     """The days the table covers, once it covers `campaign` up to today and the day before it; None: read reports.
 
+    Called once per read, by reporting.progress.source.figure_source.
     One query. The first call for a campaign builds the table, the first call
     of a new day extends it (both lock out report writes for that long:
     milliseconds, or seconds to build a country); every call also applies the
@@ -99,13 +100,11 @@ def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tupl
     return None if first_date is None else (first_date, last_date)
 
 
-def progress_covers(*, campaign: Campaign, days: Iterable[dt.date]) -> bool:
-    span = progress_span(campaign=campaign)
-    return span is not None and all(span[0] <= day <= span[1] for day in days)
-
-
 def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow] | None:
     """(unit id, day) → its row (a unit with no active leaf has none: read it as EMPTY), in one query.
+
+    Callers go through reporting.progress.source.FigureSource, which knows
+    whether the read uses the table and which days it covers.
 
     None when the table does not cover the days after all: the span is checked
     in the same statement, so a rebuild committed since progress_span() cannot
@@ -125,16 +124,6 @@ def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[t
     if not found:
         return None
     return {(unit_id, day): ProgressRow(*figures) for unit_id, day, *figures in found if unit_id is not None}
-
-
-def progress_rows_kept(
-    *, campaign: Campaign, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
-) -> dict[tuple[int, dt.date], ProgressRow] | None:
-    """The rows, when the table keeps `root`'s figures for `days`; None: compute them from the reports."""
-    days = list(days)
-    if root.is_leaf_territory or not progress_covers(campaign=campaign, days=days):
-        return None
-    return progress_rows(unit_ids=unit_ids, days=days)
 
 
 def progress_lock_unit(*, unit_id: int) -> None:

@@ -1,0 +1,90 @@
+"""Where one read takes its figures from: the maintained progress table, or the reports themselves.
+
+The entry points of a read — the `/api/v1/progress/` answer, a dashboard
+page, the Excel workbook — choose once (figure_source) and pass the choice
+down, so the selectors of one read never disagree about it and the table's
+span is ensured once per read, not once per selector. `as_at` snapshots are
+always computed from the revisions: the table only keeps figures as they
+stand now. A rebuild committed after the choice is caught where the rows
+are read (progress_rows checks the span in the same statement): the
+selector then computes that part from the reports, with the same numbers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+
+from reporting.progress.table import ProgressRow, progress_rows, progress_span
+from units.models import Campaign, Unit
+
+
+@dataclass(frozen=True)
+class FigureSource:
+    """One read's source: `span` the days the table covers (None: compute every figure from the reports)."""
+
+    campaign: Campaign
+    as_at: dt.datetime | None
+    span: tuple[dt.date, dt.date] | None
+
+    @property
+    def from_table(self) -> bool:
+        return self.span is not None
+
+    def rows(
+        self, *, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
+    ) -> dict[tuple[int, dt.date], ProgressRow] | None:
+        """The table's rows for `unit_ids` × `days` when this read uses the table and it keeps `root`'s figures
+        for all of `days`; None: compute them from the reports."""
+        days = list(days)
+        if self.span is None or root.is_leaf_territory or not days:
+            return None
+        first, last = self.span
+        if not all(first <= day <= last for day in days):
+            return None
+        return progress_rows(unit_ids=unit_ids, days=days)
+
+    def check(self, *, campaign: Campaign, as_at: dt.datetime | None) -> FigureSource:
+        """This source, after making sure it was chosen for the same campaign and instant as the read."""
+        if campaign.pk != self.campaign.pk or as_at != self.as_at:
+            raise ValueError("a figure source chosen for another campaign or instant")
+        return self
+
+
+def figure_source(*, campaign: Campaign, as_at: dt.datetime | None = None, now: dt.datetime | None = None) -> FigureSource:
+    """Choose once for a read: the table (built or extended first, when needed) or the reports."""
+    span = None if as_at is not None else progress_span(campaign=campaign, now=now)
+    return FigureSource(campaign=campaign, as_at=as_at, span=span)
+
+
+def source_for(
+    source: FigureSource | None, *, campaign: Campaign, as_at: dt.datetime | None,
+) -> FigureSource:
+    """The read's source when its entry point chose one, else one chosen now (a selector called on its own)."""
+    if source is None:
+        return figure_source(campaign=campaign, as_at=as_at)
+    return source.check(campaign=campaign, as_at=as_at)
+
+
+@contextmanager
+def figures_snapshot() -> Iterator[None]:
+    """Every statement of the block reads one snapshot of the database (PostgreSQL REPEATABLE READ).
+
+    So an answer read while reports are being saved is the figures at one
+    instant — the province total, the districts and the trend agree with each
+    other — not a mix of statements each seeing a later commit. Read-only
+    work: nothing here writes, so it never meets a serialization failure.
+    Inside a transaction already (a test, a caller's atomic block), that
+    transaction's own isolation applies.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
