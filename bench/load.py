@@ -10,6 +10,14 @@ stdin, writes one JSON result on stdout:
     "body": {...} | null, "grow": "field" | null}, ...], "seconds": S, "max_requests": N, "warmup": W}
       → {"completed": n, "elapsed": s, "errors": [...], "statuses": {...}}
 
+  {"mode": "mixed", "port": P, "seconds": S, "warmup_seconds": W, "clients": [{"kind": K, "method": M,
+    "path": "...", "token": T | null, "cookie": C | null, "body": {...} | null, "grow": ...}
+    | {"kind": K, "sql": "...", "params": {...}, "dsn": "..."}, ...]}
+      → {"kinds": {K: {"latencies": [...], "errors": [...], "error_count": n, "statuses": {...}}}, "elapsed": s}
+      Every client runs for W + S seconds; only requests that start after the first W seconds and end within
+      the S that follow are timed. A "sql" client times one statement over its own PostgreSQL connection,
+      over and over, in the same window (the rush's raw-SQL baseline).
+
 With "grow", each PUT sends the client's body with that field increased by
 one every request, so every save is a real change of the figure.
 """
@@ -25,10 +33,15 @@ import time
 HOST = "127.0.0.1"
 
 
-def _request(port: int, method: str, path: str, token: str, body: dict | None) -> tuple[int, bytes]:
+def _request(port: int, method: str, path: str, token: str | None, body: dict | None,
+             cookie: str | None = None) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
-        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        headers = {"Accept": "application/json" if token else "text/html", "Accept-Encoding": "gzip"}
+        if token:
+            headers["Authorization"] = f"Token {token}"
+        if cookie:
+            headers["Cookie"] = cookie
         payload = None
         if body is not None:
             payload = json.dumps(body).encode()
@@ -103,9 +116,72 @@ def throughput(job: dict) -> dict:
             "errors": errors, "statuses": statuses}
 
 
+def mixed(job: dict) -> dict:
+    port, warmup, seconds = job["port"], job["warmup_seconds"], job["seconds"]
+    kinds: dict[str, dict] = {}
+    lock = threading.Lock()
+    gate = threading.Barrier(len(job["clients"]) + 1)
+    window: list[float] = []
+
+    def record(kind: str, started: float, ended: float, status: int, text: bytes) -> None:
+        with lock:
+            entry = kinds.setdefault(kind, {"latencies": [], "errors": [], "error_count": 0, "statuses": {}})
+            if not window[0] <= started or ended > window[1]:
+                return
+            entry["statuses"][str(status)] = entry["statuses"].get(str(status), 0) + 1
+            if 200 <= status < 300:
+                entry["latencies"].append(ended - started)
+            else:
+                entry["error_count"] += 1
+                if len(entry["errors"]) < 20:
+                    entry["errors"].append(f"{status} {text[:200]!r}")
+
+    def http_client(spec: dict) -> None:
+        body = dict(spec["body"]) if spec.get("body") else None
+        gate.wait()
+        while time.perf_counter() < window[1]:
+            if spec.get("grow"):
+                body[spec["grow"]] += 1
+            started = time.perf_counter()
+            try:
+                status, text = _request(port, spec["method"], spec["path"], spec.get("token"), body,
+                                        spec.get("cookie"))
+            except OSError as error:
+                status, text = 0, str(error).encode()
+            record(spec["kind"], started, time.perf_counter(), status, text)
+
+    def sql_client(spec: dict) -> None:
+        import psycopg2  # the portal's own virtual environment has it; only this kind of client needs it
+
+        connection = psycopg2.connect(spec["dsn"])
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                gate.wait()
+                while time.perf_counter() < window[1]:
+                    started = time.perf_counter()
+                    cursor.execute(spec["sql"], spec["params"])
+                    cursor.fetchall()
+                    record(spec["kind"], started, time.perf_counter(), 200, b"")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sql_client if "sql" in c else http_client, args=(c,)) for c in job["clients"]]
+    now = time.perf_counter()
+    window.extend([now + 3600, now + 7200])  # nobody is timed before the gate opens
+    for thread in threads:
+        thread.start()
+    gate.wait()
+    began = time.perf_counter()
+    window[0], window[1] = began + warmup, began + warmup + seconds
+    for thread in threads:
+        thread.join()
+    return {"kinds": kinds, "elapsed": seconds}
+
+
 def main() -> None:
     job = json.load(sys.stdin)
-    result = latency(job) if job["mode"] == "latency" else throughput(job)
+    result = {"latency": latency, "throughput": throughput, "mixed": mixed}[job["mode"]](job)
     json.dump(result, sys.stdout)
 
 

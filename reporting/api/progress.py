@@ -281,5 +281,6 @@ def progress_retrieve(request):
         if view.as_at is not None:
             return Response(answer())
         # Live figures: computed once per data version (issue 7, reporting.progress.table).
+        # Keyed by the campaign's territory up to the day asked for: a save dated later leaves it cached.
         return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day),
-                                        compute=answer))
+                                        day=view.day, compute=answer))

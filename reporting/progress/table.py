@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from reporting.watch import deadlines
 from units.cache_fallback import cache
-from units.models import Campaign
+from units.models import Campaign, Unit
 
 
 @dataclass(frozen=True)
@@ -37,33 +37,43 @@ CACHE_SECONDS = 600
 T = TypeVar("T")
 
 
-def progress_version() -> str | None:
-    """What caches of progress figures are keyed by: changes with every report, unit or table change.
+def progress_version(*, scope: Unit, until: dt.date | None = None) -> str | None:
+    """What caches of figures about `scope` up to `until` are keyed by; None when nothing keeps it.
 
     PostgreSQL changes it in the same transaction as the data (migration
-    0003), after applying this transaction's own pending changes; None when
-    nothing keeps it (SQLite, the table switched off or not built yet): then
-    nothing may be cached.
+    0016), after applying this transaction's own pending changes: with every
+    unit change and table rebuild, and with every report change dated on or
+    before `until` (any date when None) in a territory inside `scope` or above
+    it. A save in one commune leaves the answers about other provinces, and
+    about earlier days, where they are. None off PostgreSQL, with the table
+    switched off or not built yet: then nothing may be cached.
     """
     if not progress_table_enabled():
         return None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reporting_progress_version()")
+        cursor.execute("SELECT reporting_progress_scope_version(%s, %s)",
+                       [scope.path, until or dt.date.max])
         return cursor.fetchone()[0]
 
 
-def progress_cached(*, campaign: Campaign, user, parts: tuple, compute: Callable[[], T]) -> T:
+def progress_cached(
+    *, campaign: Campaign, user, parts: tuple, compute: Callable[[], T], day: dt.date | None = None,
+    scope: Unit | None = None, version: str | None = None,
+) -> T:
     """`compute()`, or what it answered before for the same data version, campaign, user and `parts`.
 
-    Only for figures computed from reports and units as they stand now (not
-    for `as_at` snapshots). The key holds every field of the campaign and of
-    the user that access depends on, so a changed campaign or role is a miss;
-    the version changes with the data, so nothing stale is ever served and
-    nothing needs deleting (entries expire).
+    For figures about `scope` (the campaign's territory by default) up to
+    `day` (every day when None) as computed from reports and units: the
+    version (progress_version, or `version` when the caller knows a narrower
+    one) changes with every change they could depend on, so nothing stale is
+    ever served and nothing needs deleting (entries expire). The key holds
+    every field of the campaign and of the user that access depends on, so a
+    changed campaign or role is a miss.
     """
     if not settings.BLUEZONE_PROGRESS_CACHE:
         return compute()
-    version = progress_version()
+    if version is None:
+        version = progress_version(scope=scope or campaign.root, until=day)
     if version is None:
         return compute()
     campaign_fields = tuple(getattr(campaign, f.attname) for f in campaign._meta.concrete_fields)
