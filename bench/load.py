@@ -11,12 +11,15 @@ stdin, writes one JSON result on stdout:
       → {"completed": n, "elapsed": s, "errors": [...], "statuses": {...}}
 
   {"mode": "mixed", "port": P, "seconds": S, "warmup_seconds": W, "clients": [{"kind": K, "method": M,
-    "path": "...", "token": T | null, "cookie": C | null, "body": {...} | null, "grow": ...}
+    "path": "...", "token": T | null, "cookie": C | null, "body": {...} | null, "grow": ...,
+    "live": bool, "pause": seconds}
     | {"kind": K, "sql": "...", "params": {...}, "dsn": "..."}, ...]}
       → {"kinds": {K: {"latencies": [...], "errors": [...], "error_count": n, "statuses": {...}}}, "elapsed": s}
-      Every client runs for W + S seconds; only requests that start after the first W seconds and end within
-      the S that follow are timed. A "sql" client times one statement over its own PostgreSQL connection,
-      over and over, in the same window (the rush's raw-SQL baseline).
+      Every client runs for W + S seconds (and finishes the request it has begun); the requests that start
+      after the first W seconds and before the end of the S that follow are timed, however long they take. A "sql" client times one statement over its own PostgreSQL connection,
+      over and over, in the same window (the rush's raw-SQL baseline). A "live" client polls as a board's
+      script does (X-Bluezone-Live, If-None-Match with its last ETag; a 304 is timed as K_not_modified),
+      waiting "pause" seconds after each answer.
 
 With "grow", each PUT sends the client's body with that field increased by
 one every request, so every save is a real change of the figure.
@@ -34,10 +37,10 @@ HOST = "127.0.0.1"
 
 
 def _request(port: int, method: str, path: str, token: str | None, body: dict | None,
-             cookie: str | None = None) -> tuple[int, bytes]:
+             cookie: str | None = None, extra: dict | None = None, *, with_etag: bool = False):
     connection = http.client.HTTPConnection(HOST, port, timeout=60)
     try:
-        headers = {"Accept": "application/json" if token else "text/html", "Accept-Encoding": "gzip"}
+        headers = {"Accept": "application/json" if token else "text/html", "Accept-Encoding": "gzip", **(extra or {})}
         if token:
             headers["Authorization"] = f"Token {token}"
         if cookie:
@@ -48,6 +51,8 @@ def _request(port: int, method: str, path: str, token: str | None, body: dict | 
             headers["Content-Type"] = "application/json"
         connection.request(method, path, body=payload, headers=headers)
         response = connection.getresponse()
+        if with_etag:
+            return response.status, response.read(), response.getheader("ETag")
         return response.status, response.read()
     finally:
         connection.close()
@@ -126,7 +131,7 @@ def mixed(job: dict) -> dict:
     def record(kind: str, started: float, ended: float, status: int, text: bytes) -> None:
         with lock:
             entry = kinds.setdefault(kind, {"latencies": [], "errors": [], "error_count": 0, "statuses": {}})
-            if not window[0] <= started or ended > window[1]:
+            if not window[0] <= started <= window[1]:
                 return
             entry["statuses"][str(status)] = entry["statuses"].get(str(status), 0) + 1
             if 200 <= status < 300:
@@ -138,17 +143,29 @@ def mixed(job: dict) -> dict:
 
     def http_client(spec: dict) -> None:
         body = dict(spec["body"]) if spec.get("body") else None
+        etag: list[str] = []
         gate.wait()
         while time.perf_counter() < window[1]:
             if spec.get("grow"):
                 body[spec["grow"]] += 1
+            # A live board's poll (static/js/live_board.js): its last ETag, answered 304 while nothing changed.
+            headers = {"X-Bluezone-Live": "1", **({"If-None-Match": etag[0]} if etag else {})} \
+                if spec.get("live") else None
             started = time.perf_counter()
             try:
-                status, text = _request(port, spec["method"], spec["path"], spec.get("token"), body,
-                                        spec.get("cookie"))
+                status, text, tag = _request(port, spec["method"], spec["path"], spec.get("token"), body,
+                                             spec.get("cookie"), headers, with_etag=True)
             except OSError as error:
-                status, text = 0, str(error).encode()
-            record(spec["kind"], started, time.perf_counter(), status, text)
+                status, text, tag = 0, str(error).encode(), None
+            ended = time.perf_counter()
+            if status == 304:
+                record(spec["kind"] + "_not_modified", started, ended, 200, b"")
+            else:
+                record(spec["kind"], started, ended, status, text)
+            if tag:
+                etag[:] = [tag]
+            if spec.get("pause"):
+                time.sleep(spec["pause"])
 
     def sql_client(spec: dict) -> None:
         import psycopg2  # the portal's own virtual environment has it; only this kind of client needs it
