@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from reporting.intake.services import report_submit
 from reporting.live import live_clock
+from reporting.progress.table import progress_span
 from reporting.models import MissedDeadline
 from reporting.watch.excuses import missed_deadline_excuse
 from reporting.watch.flagging import missed_deadlines_flag
@@ -167,6 +168,7 @@ def test_once_the_close_has_passed_a_late_save_leaves_the_15h_figures_cached(boa
     """Issue 17: the saves after 15:00 — the late rush — cannot change the figures as they stood at 15:00
     once the close grace is over (no save can be timed before the deadline any more)."""
     closed = local(2020, 8, 14, 15, 10)
+    progress_span(campaign=board)  # the first read builds the progress table: nothing is cached before it
     first, computed = _frozen(board, thao, closed)
     submit(hoa, D2, local(2020, 8, 14, 15, 5))  # late: not in the 15:00 figures
     again, queries = _frozen(board, thao, closed)
@@ -176,7 +178,10 @@ def test_once_the_close_has_passed_a_late_save_leaves_the_15h_figures_cached(boa
 def test_within_the_close_grace_a_save_recomputes_the_15h_figures(board, thao, hoa):
     """Until the grace is over a request that arrived before 15:00 may still be saved, timed by its arrival."""
     grace = local(2020, 8, 14, 15, 1)
+    progress_span(campaign=board)
     first, computed = _frozen(board, thao, grace)
-    submit(hoa, D2, local(2020, 8, 14, 14, 59, 30))  # arrived before 15:00, saved now: on time
+    cached, fewer = _frozen(board, thao, grace)
+    assert cached == first and fewer < computed  # nothing changed: from the cache
+    submit(hoa, D2, local(2020, 8, 14, 14, 59, 30))
     again, queries = _frozen(board, thao, grace)
-    assert queries >= computed - 1 and again["on_time"] == first["on_time"] + 1
+    assert queries == computed  # any save of the campaign up to the day: computed again
