@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from reporting.intake.services import report_submit
 from reporting.live import live_clock
-from reporting.progress.table import progress_span
 from reporting.models import MissedDeadline
+from reporting.progress.table import progress_span
 from reporting.watch.excuses import missed_deadline_excuse
 from reporting.watch.flagging import missed_deadlines_flag
 from tests.conftest import local
@@ -183,5 +183,5 @@ def test_within_the_close_grace_a_save_recomputes_the_15h_figures(board, thao, h
     cached, fewer = _frozen(board, thao, grace)
     assert cached == first and fewer < computed  # nothing changed: from the cache
     submit(hoa, D2, local(2020, 8, 14, 14, 59, 30))
-    again, queries = _frozen(board, thao, grace)
+    _, queries = _frozen(board, thao, grace)
     assert queries == computed  # any save of the campaign up to the day: computed again
