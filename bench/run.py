@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import socket
@@ -54,6 +55,7 @@ RUSH_SECONDS = float(os.environ.get("BENCH_RUSH_SECONDS", "30"))
 RUSH_WARMUP = 5.0
 OVERVIEW_POLL_SECONDS = 5.0  # reporting.live.POLL_SECONDS
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx" / "templates" / "bluezone.conf.template"
+LOGS = ROOT / "var" / "bench"
 
 TARGETS = {
     "progress_vs_sql": ("<=", 1.0),
@@ -202,8 +204,9 @@ SERVED = {"gunicorn": "bluezone_portal/gunicorn_conf.py", "workers": (os.cpu_cou
 def portal(database_url: str, label: str, **extra: str) -> Iterator[int]:
     """The portal as shipped, started afresh: gunicorn -c python:bluezone_portal.gunicorn_conf behind nginx.
 
-    Yields the port to speak to (nginx's, or gunicorn's when nginx is missing). gunicorn's access log (on,
-    as shipped) goes to a file; nginx's is off (the proxy's log is not the portal's work).
+    Yields the port to speak to (nginx's, or gunicorn's when nginx is missing). gunicorn's output, with its
+    access log (on, as shipped), goes to var/bench/<label>.log; nginx's access log is off (the proxy's log
+    is not the portal's work).
     """
     _cache_flush()
     directory = Path(tempfile.mkdtemp(prefix="bz-bench-"))
@@ -215,7 +218,9 @@ def portal(database_url: str, label: str, **extra: str) -> Iterator[int]:
     if nginx is None:
         env["TRUSTED_PROXY_COUNT"] = "0"
     processes = []
-    with open(directory / "gunicorn.log", "wb") as output:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    server_log = LOGS / (re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") + ".log")
+    with open(server_log, "wb") as output:
         processes.append(subprocess.Popen(  # noqa: S603 — our own argv, no shell
             [str(Path(PYTHON).parent / "gunicorn"), "bluezone_portal.wsgi:application",
              "-c", "python:bluezone_portal.gunicorn_conf"], cwd=ROOT, env=env, stdout=output,
@@ -231,7 +236,7 @@ def portal(database_url: str, label: str, **extra: str) -> Iterator[int]:
                 break
             time.sleep(0.5)
         else:
-            raise SystemExit(f"the portal did not answer on /healthz (see {directory}/gunicorn.log)")
+            raise SystemExit(f"the portal did not answer on /healthz (see {server_log})")
         log(f"portal ({label}): gunicorn {SERVED['workers']}×{SERVED['threads']} on {portal_port}"
             + (f", nginx on {proxy_port}" if nginx else ", no nginx"))
         yield port

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 
 from reporting.models import COUNT_FIELDS, DailyReport, ReportRevision
 from reporting.progress import targets
-from reporting.progress.source import FigureSource, source_for
+from reporting.progress.source import FigureSource, source_for, territory_districts
 from reporting.progress.table import EMPTY
 from units.models import Campaign, Unit
 
@@ -151,7 +151,7 @@ def territory_figures(
 ) -> tuple[TerritoryFigures, list[TerritoryFigures]]:
     """`root` and its active district-level units, each summed from all the active leaves below it."""
     source = source_for(source, campaign=campaign, as_at=as_at)
-    districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
+    districts = territory_districts(root=root, source=source)
     rows = source.rows(root=root, unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
     if rows is not None:
         total, by_path = _figures_maintained(root=root, districts=districts, day=day, rows=rows)

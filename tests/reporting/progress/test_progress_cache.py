@@ -168,3 +168,20 @@ def test_the_version_of_a_territory_changes_with_its_saves_and_with_any_unit_cha
     district.save()
     renamed = versions()
     assert all(renamed[code] != after[code] for code in renamed)
+
+
+def test_a_renamed_or_closed_district_is_in_the_next_computed_answer(api_client, history, thao):
+    """The district list is kept in memory while the table's unit version stands (reporting.progress.source):
+    any unit change moves that version, so the very next answer lists the districts as they are."""
+    with override_settings(BLUEZONE_PROGRESS_CACHE=False):
+        _get(api_client, thao)
+        vi_thanh = unit("930")
+        vi_thanh.name = "Thành phố Vị Thanh (đổi tên)"
+        vi_thanh.save()
+        assert _district(_get(api_client, thao)[0], "930")["name"] == "Thành phố Vị Thanh (đổi tên)"
+        vi_thanh.active = False
+        vi_thanh.save()
+        assert "930" not in [d["code"] for d in _get(api_client, thao)[0]["districts"]]
+        vi_thanh.active = True
+        vi_thanh.save()
+        assert _get(api_client, thao)[0] == _fresh(api_client, thao)
