@@ -365,7 +365,9 @@ def main() -> None:
     database_ensure(database_url)
     manage(database_url, "migrate", "--noinput", "-v", "0")
     # gunicorn runs as in production (DEBUG off): static files are served from STATIC_ROOT.
-    manage(database_url, "collectstatic", "--noinput", "-v", "0")
+    # With the production settings, so that the hashed names' manifest the pages need exists (issue 17's
+    # rush reads the overview page; the API alone never asked for a static file).
+    manage(database_url, "collectstatic", "--noinput", "-v", "0", env=production_env(database_url))
 
     log("100 units")
     manage(database_url, "generate_dataset", "--provinces", "1", "--districts", "7", "--communes", "91",
