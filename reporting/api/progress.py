@@ -6,6 +6,8 @@ dashboards and the Excel export); scope comes from units.access.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -32,7 +34,7 @@ from reporting.progress.selectors import (
     province_trend,
     staff_table,
 )
-from reporting.progress.source import FigureSource, figure_source, figures_snapshot
+from reporting.progress.source import FigureSource, figure_source, figures_snapshot, territory_districts
 from reporting.progress.table import progress_cached
 from reporting.progress.targets import target_count
 from units.access import unit_readable_by
@@ -179,6 +181,13 @@ def progress_payload(*, view: DashboardView, user, source: FigureSource | None =
     """
     campaign, day, as_at = view.campaign, view.day, view.as_at
     source = source or figure_source(campaign=campaign, as_at=as_at)
+    if source.from_table:
+        # What the selectors below read of the table — the districts on the day and the day before, the root
+        # on every day of the trend — in one statement.
+        root = campaign.root
+        districts = [d.pk for d in territory_districts(root=root, source=source)]
+        source.preload(root=root, unit_ids=[root.pk, *districts], days=[day - dt.timedelta(days=1), day],
+                       root_days=[d for d in campaign.days() if d <= day])
     progress = province_progress(campaign=campaign, day=day, as_at=as_at, source=source)
     table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress, source=source)
     rows = rows_readable(user=user, rows=table)

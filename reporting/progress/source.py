@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
@@ -25,28 +25,53 @@ from units.models import Campaign, Unit
 
 @dataclass(frozen=True)
 class FigureSource:
-    """One read's source: `span` the days the table covers (None: compute every figure from the reports)."""
+    """One read's source: `span` the days the table covers (None: compute every figure from the reports).
+
+    `preloaded` holds rows read ahead for the whole read (preload), so that the
+    selectors' three reads of an answer are one statement: under load every
+    round trip to the database waits for the scheduler twice (issue 17).
+    """
 
     campaign: Campaign
     as_at: dt.datetime | None
     span: tuple[dt.date, dt.date] | None
+    preloaded: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def from_table(self) -> bool:
         return self.span is not None
+
+    def _covers(self, *, root: Unit, days: list[dt.date]) -> bool:
+        if self.span is None or root.is_leaf_territory or not days:
+            return False
+        first, last = self.span
+        return all(first <= day <= last for day in days)
 
     def rows(
         self, *, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
     ) -> dict[tuple[int, dt.date], ProgressRow] | None:
         """The table's rows for `unit_ids` × `days` when this read uses the table and it keeps `root`'s figures
         for all of `days`; None: compute them from the reports."""
-        days = list(days)
-        if self.span is None or root.is_leaf_territory or not days:
+        days, unit_ids = list(days), list(unit_ids)
+        if not self._covers(root=root, days=days):
             return None
-        first, last = self.span
-        if not all(first <= day <= last for day in days):
-            return None
+        kept, read = self.preloaded.get("rows"), self.preloaded.get("read", set())
+        if kept is not None and all((unit_id, day) in read for unit_id in unit_ids for day in days):
+            return {(unit_id, day): kept[(unit_id, day)] for unit_id in unit_ids for day in days
+                    if (unit_id, day) in kept}
         return progress_rows(unit_ids=unit_ids, days=days)
+
+    def preload(self, *, root: Unit, unit_ids: Iterable[int], days: Iterable[dt.date],
+                root_days: Iterable[dt.date]) -> None:
+        """Read `unit_ids` × `days` and `root` × `root_days` now, in one statement, for the rows() that follow."""
+        unit_ids, days, root_days = list(unit_ids), list(days), list(root_days)
+        if not self._covers(root=root, days=days + root_days):
+            return
+        found = progress_rows(unit_ids=unit_ids, days=days, also=(root.pk, root_days))
+        if found is None:
+            return  # not covered after all: each rows() asks again, and computes
+        self.preloaded["rows"] = found
+        self.preloaded["read"] = {(u, d) for u in unit_ids for d in days} | {(root.pk, d) for d in root_days}
 
     def check(self, *, campaign: Campaign, as_at: dt.datetime | None) -> FigureSource:
         """This source, after making sure it was chosen for the same campaign and instant as the read."""
@@ -72,6 +97,8 @@ def territory_districts(*, root: Unit, source: FigureSource) -> list[Unit]:
     query = Unit.objects.subtree(root).districts().filter(active=True).order_by("code")
     if not source.from_table:
         return list(query)
+    if ("districts", root.pk) in source.preloaded:  # asked before in this read
+        return list(source.preloaded[("districts", root.pk)])
     with connection.cursor() as cursor:
         cursor.execute("SELECT reporting_progress_version()")
         version = cursor.fetchone()[0]
@@ -80,9 +107,11 @@ def territory_districts(*, root: Unit, source: FigureSource) -> list[Unit]:
     key = (version, root.path, connection.settings_dict["NAME"])
     kept = _DISTRICTS.get(root.pk)
     if kept is not None and kept[0] == key:
-        return list(kept[1])
-    units = list(query)
-    _DISTRICTS[root.pk] = (key, units)
+        units = kept[1]
+    else:
+        units = list(query)
+        _DISTRICTS[root.pk] = (key, units)
+    source.preloaded[("districts", root.pk)] = units
     return list(units)
 
 

@@ -110,25 +110,32 @@ def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tupl
     return None if first_date is None else (first_date, last_date)
 
 
-def progress_rows(*, unit_ids: Iterable[int], days: Iterable[dt.date]) -> dict[tuple[int, dt.date], ProgressRow] | None:
+def progress_rows(
+    *, unit_ids: Iterable[int], days: Iterable[dt.date], also: tuple[int, Iterable[dt.date]] | None = None,
+) -> dict[tuple[int, dt.date], ProgressRow] | None:
     """(unit id, day) → its row (a unit with no active leaf has none: read it as EMPTY), in one query.
 
-    Callers go through reporting.progress.source.FigureSource, which knows
-    whether the read uses the table and which days it covers.
+    `unit_ids` × `days`, and with `also` = (unit id, its days) those rows too
+    (a read's districts for two days and its root for every day of the trend,
+    in one statement). Callers go through
+    reporting.progress.source.FigureSource, which knows whether the read uses
+    the table and which days it covers.
 
     None when the table does not cover the days after all: the span is checked
     in the same statement, so a rebuild committed since progress_span() cannot
-    pass for all-zero figures. Two array parameters rather than an IN list of
+    pass for all-zero figures. Array parameters rather than an IN list of
     hundreds of ids keep the statement small and cheap to build.
     """
     days = list(days)
+    extra_unit, extra_days = (also[0], list(also[1])) if also is not None else (None, [])
+    every_day = days + extra_days
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT d.unit_id, d.date, d.residents_installed, d.leaves, d.reported_leaves, d.on_time_leaves"
             " FROM reporting_progressspan s LEFT JOIN reporting_progressday d"
-            " ON d.unit_id = ANY(%s) AND d.date = ANY(%s)"
+            " ON (d.unit_id = ANY(%s) AND d.date = ANY(%s)) OR (d.unit_id = %s AND d.date = ANY(%s))"
             " WHERE s.first_date <= %s AND s.last_date >= %s",
-            [list(unit_ids), days, min(days), max(days)],
+            [list(unit_ids), days, extra_unit, extra_days, min(every_day), max(every_day)],
         )
         found = cursor.fetchall()
     if not found:
