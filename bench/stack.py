@@ -34,9 +34,11 @@ def log(message: str) -> None:
 
 
 def environment(database_url: str, **extra: str) -> dict[str, str]:
+    """The caller's environment for the bench's own processes, with the bench's database and broker (never the
+    broker of whoever started it)."""
     env = dict(os.environ)
     env.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bluezone_portal.settings",
-                "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"})
+                "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING", "CELERY_BROKER_URL": BROKER_URL})
     env.update(extra)
     return env
 
