@@ -279,7 +279,7 @@ def progress_retrieve(request):
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
     # The source is chosen (and the table's days ensured, which may write) before the read-only snapshot opens.
-    source = figure_source(campaign=campaign, as_at=view.as_at)
+    source = figure_source(campaign=campaign, as_at=view.as_at, version_until=view.day)
 
     def answer():
         # ProgressSerializer's representation, built without its per-field machinery (issue 17: it was a third
@@ -291,5 +291,7 @@ def progress_retrieve(request):
             return Response(answer())
         # Live figures: computed once per data version (issue 7, reporting.progress.table).
         # Keyed by the campaign's territory up to the day asked for: a save dated later leaves it cached.
+        # The version was read with the choice of source, before the snapshot: an answer computed later is at
+        # least as new as its key, never older.
         return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day),
-                                        day=view.day, compute=answer))
+                                        day=view.day, version=source.version, compute=answer))

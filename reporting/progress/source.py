@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from reporting.progress.table import ProgressRow, progress_rows, progress_span
+from reporting.progress.table import ProgressRow, progress_rows, progress_span_versioned
 from units.models import Campaign, Unit
 
 
@@ -36,6 +36,9 @@ class FigureSource:
     as_at: dt.datetime | None
     span: tuple[dt.date, dt.date] | None
     preloaded: dict = field(default_factory=dict, compare=False, repr=False)
+    # With figure_source(version_until=day): the campaign territory's data version up to that day, read with
+    # the choice (what the answer cache is keyed by); None otherwise.
+    version: str | None = field(default=None, compare=False)
 
     @property
     def from_table(self) -> bool:
@@ -115,10 +118,15 @@ def territory_districts(*, root: Unit, source: FigureSource) -> list[Unit]:
     return list(units)
 
 
-def figure_source(*, campaign: Campaign, as_at: dt.datetime | None = None, now: dt.datetime | None = None) -> FigureSource:
+def figure_source(
+    *, campaign: Campaign, as_at: dt.datetime | None = None, now: dt.datetime | None = None,
+    version_until: dt.date | None = None,
+) -> FigureSource:
     """Choose once for a read: the table (built or extended first, when needed) or the reports."""
-    span = None if as_at is not None else progress_span(campaign=campaign, now=now)
-    return FigureSource(campaign=campaign, as_at=as_at, span=span)
+    if as_at is not None:
+        return FigureSource(campaign=campaign, as_at=as_at, span=None)
+    span, version = progress_span_versioned(campaign=campaign, now=now, until=version_until)
+    return FigureSource(campaign=campaign, as_at=as_at, span=span, version=version)
 
 
 def source_for(

@@ -100,14 +100,26 @@ def progress_span(*, campaign: Campaign, now: dt.datetime | None = None) -> tupl
     milliseconds, or seconds to build a country); every call also applies the
     transaction's own uncommitted changes, so a transaction reads what it wrote.
     """
+    return progress_span_versioned(campaign=campaign, now=now)[0]
+
+
+def progress_span_versioned(
+    *, campaign: Campaign, now: dt.datetime | None = None, until: dt.date | None = None,
+) -> tuple[tuple[dt.date, dt.date] | None, str | None]:
+    """progress_span(), and with `until` the campaign territory's progress_version up to that day, read
+    just after it in the same statement (one round trip fewer for an answer that is cached)."""
     if not progress_table_enabled():
-        return None
+        return None, None
     first = campaign.start_date - dt.timedelta(days=1)  # "change since the day before" on the first day
     last = min(campaign.target_date, deadlines.local_date(at=now or timezone.now(), zone=campaign.zone))
     with connection.cursor() as cursor:
-        cursor.execute("SELECT first_date, last_date FROM reporting_progress_ensure(%s, %s)", [first, last])
-        first_date, last_date = cursor.fetchone()
-    return None if first_date is None else (first_date, last_date)
+        if until is None:
+            cursor.execute("SELECT first_date, last_date, NULL FROM reporting_progress_ensure(%s, %s)", [first, last])
+        else:
+            cursor.execute("SELECT e.first_date, e.last_date, reporting_progress_scope_version(%s, %s)"
+                           " FROM reporting_progress_ensure(%s, %s) e", [campaign.root.path, until, first, last])
+        first_date, last_date, version = cursor.fetchone()
+    return (None if first_date is None else (first_date, last_date)), version
 
 
 def progress_rows(
