@@ -24,6 +24,7 @@ import django
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
@@ -33,8 +34,10 @@ from reporting.campaigns import campaign_current, campaign_deadline_at  # noqa: 
 from reporting.watch.flagging import missed_deadlines_flag  # noqa: E402
 from units.models import Role, Unit, User  # noqa: E402
 
-PUT_CLIENTS = 16
+# The throughput rounds use 16 writers; the rush (issue 17) BENCH_RUSH_WRITERS of them, 16 by default.
+PUT_CLIENTS = max(16, int(os.environ.get("BENCH_RUSH_WRITERS", "16")))
 LEAF_KINDS = ("ward", "township", "commune")
+POPULATION = 1_000_000
 
 # The baselines: the same aggregate as /api/v1/progress/'s districts (installed and fresh leaves per district,
 # every active leaf's latest report on or before the day), straight from the report table.
@@ -86,8 +89,18 @@ def _viewer() -> User:
     return user
 
 
+def _reviewer_cookie() -> str:
+    """A logged-in reviewer's session cookie, for the rush's readers of the national overview page."""
+    reviewer = User.objects.filter(username="bench.reviewer").first() or User.objects.create_user(
+        "bench.reviewer", role=Role.REVIEWER)
+    client = Client(SERVER_NAME="127.0.0.1")
+    client.force_login(reviewer)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
 def setup() -> dict:
-    """A viewer, and 16 reporters on 16 new communes that have never reported (see docs/performance.md)."""
+    """A viewer, a reviewer's session, and reporters on new communes that have never reported
+    (16, or BENCH_RUSH_WRITERS; see docs/performance.md)."""
     campaign = _campaign()
     viewer = _viewer()
     district = Unit.objects.subtree(campaign.root).districts().order_by("code").first()
@@ -98,8 +111,12 @@ def setup() -> dict:
             unit = Unit.objects.filter(code=code).first()
             if unit is None:
                 unit = Unit(code=code, name=f"Xã đo tải {i:02d}", kind="commune", parent=district,
-                            population=10_000, staff_total=30, family_total=80)
+                            population=POPULATION, staff_total=30, family_total=80)
                 unit.save()
+            elif unit.population != POPULATION:
+                # Every save raises the figure by one: a long rush must not run past the population.
+                unit.population = POPULATION
+                unit.save(update_fields=["population"])
             username = f"bench.put{i:02d}"
             user = User.objects.filter(username=username).first()
             if user is None:
@@ -109,6 +126,8 @@ def setup() -> dict:
             clients.append({"unit": code, "token": Token.objects.get_or_create(user=user)[0].key})
     return {
         "viewer_token": Token.objects.get_or_create(user=viewer)[0].key,
+        "reviewer_cookie": _reviewer_cookie(),
+        "root_path": campaign.root.path,
         "clients": clients,
         "progress_day": campaign.target_date.isoformat(),
         # The campaign's last day, as "today's report" in a running campaign (the progress table stops

@@ -6,11 +6,18 @@
 3. the national tree (~11,400 units, 120 days): generate_dataset, VACUUM (ANALYZE) and CHECKPOINT (see
    database_settle), query counts again, the flag job's seconds, the national Excel workbook in a
    subprocess, the raw-SQL baselines;
-4. the portal under gunicorn (2 workers, DEBUG off, a fresh SECRET_KEY) on a free 127.0.0.1 port, driven by
-   bench/load.py in a separate process: /api/v1/progress/ latency, then 16 clients on the trivial
-   /api/v1/auth/whoami/ and on PUT reports (distinct units), five alternated rounds of each;
+4. the portal as shipped (issue 17): gunicorn with bluezone_portal/gunicorn_conf.py (the Dockerfile's
+   command: one process per core plus one, 8 threads each), Redis for the cache and the broker (DBs 11 and
+   9 by default: BENCH_CACHE_URL, BENCH_BROKER_URL), DEBUG off, a fresh SECRET_KEY, behind nginx with
+   deploy/nginx/templates/bluezone.conf.template (straight to gunicorn when nginx is not installed), driven
+   by bench/load.py in a separate process: /api/v1/progress/ latency with the answer cache off and on,
+   then five rounds, each on a fresh server start, of 16 clients on the trivial /api/v1/auth/whoami/ and
+   on PUT reports (distinct units);
 5. informational: one round of each with the progress table dropped, and one with commits that do not
-   wait for the disk (what the durable commit costs; never the portal's setting).
+   wait for the disk (what the durable commit costs; never the portal's setting);
+6. the 15:00 rush: BENCH_RUSH_WRITERS writers (16) save reports continuously while BENCH_RUSH_READERS
+   readers (8) poll /api/v1/progress/ and the reviewers' national overview page, and one more client times
+   the raw-SQL baseline (LATERAL) over and over in the same window, for BENCH_RUSH_SECONDS (30).
 
 Prints one line per figure and writes everything to bench/results/latest.json.
 """
@@ -20,15 +27,14 @@ from __future__ import annotations
 import json
 import os
 import platform
-import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from stack import CACHE_URL, SERVED, environment, log, portal, production_env  # bench/ is on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -36,32 +42,19 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/bz_bench"
 PROGRESS_REQUESTS, PROGRESS_WARMUP = 60, 10
 LOAD_SECONDS, LOAD_ROUNDS, LOAD_MAX_REQUESTS = 10, 5, 20_000
+RUSH_WRITERS = int(os.environ.get("BENCH_RUSH_WRITERS", "16"))
+RUSH_READERS = int(os.environ.get("BENCH_RUSH_READERS", "8"))
+RUSH_SECONDS = float(os.environ.get("BENCH_RUSH_SECONDS", "30"))
+RUSH_WARMUP = 5.0
+OVERVIEW_POLL_SECONDS = 5.0  # reporting.live.POLL_SECONDS
 
 TARGETS = {
     "progress_vs_sql": ("<=", 1.0),
     "submit_vs_trivial": (">=", 0.5),
+    "progress_rush_vs_sql": ("<=", 1.0),
+    "progress_uncached_vs_sql": ("<=", 1.0),
     "export_peak_mb": ("<=", 300),
 }
-
-
-def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def environment(database_url: str, **extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update({"DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "bluezone_portal.settings",
-                "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING"})
-    env.update(extra)
-    return env
-
-
-def production_env(database_url: str) -> dict[str, str]:
-    """What a deployment sets: DEBUG off, its own secret, its host; no TLS in front of 127.0.0.1."""
-    return environment(
-        database_url, DEBUG="off", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", CONN_MAX_AGE=os.environ.get("BENCH_CONN_MAX_AGE", "60"),
-    )
 
 
 def manage(database_url: str, *args: str, env: dict | None = None) -> None:
@@ -119,30 +112,6 @@ def database_settle(database_url: str) -> None:
     connection.close()
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def gunicorn_start(database_url: str, **extra: str) -> tuple[subprocess.Popen, int]:
-    port = free_port()
-    process = subprocess.Popen(  # noqa: S603 — our own argv, no shell
-        [str(Path(PYTHON).parent / "gunicorn"), "bluezone_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--timeout", "120", "--log-level", "warning"],
-        cwd=ROOT, env={**production_env(database_url), **extra},
-    )
-    for _ in range(120):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status in (200, 503):
-                    return process, port
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise SystemExit("gunicorn did not answer on /healthz")
-
-
 def load(job: dict) -> dict:
     out = subprocess.run([PYTHON, "bench/load.py"], cwd=ROOT, input=json.dumps(job), capture_output=True,  # noqa: S603
                          text=True, check=True)
@@ -171,37 +140,39 @@ def _summed(runs: list[dict]) -> dict:
             "statuses": statuses, "runs_rps": [round(r["completed"] / r["elapsed"], 1) for r in runs]}
 
 
-def http_figures(database_url: str, setup: dict) -> dict:
-    """Latency of /api/v1/progress/ with the answer cache off, then on; then trivial and PUT throughput,
-    alternated so that background load on the machine weighs on both alike."""
-    clients = setup["clients"]
+def http_figures(database_url: str, setup: dict, sql_text: str) -> dict:
+    """Latency of /api/v1/progress/ with the answer cache off, then on; trivial and PUT throughput in five
+    rounds, each on a fresh server start; the informational rounds; the rush."""
+    clients = setup["clients"][:16]
     trivial_clients = [{"token": c["token"], "path": "/api/v1/auth/whoami/"} for c in clients]
 
-    def put_clients(day: str, base: int) -> list[dict]:
+    def put_clients(day: str, base: int, chosen: list[dict] = clients) -> list[dict]:
         return [{"token": c["token"], "path": f"/api/v1/units/{c['unit']}/reports/{day}/",
                  "body": {"residents_installed": base + 37 * i, "staff_installed": 10, "family_installed": 20,
-                          "note": "đo tải"}, "grow": "residents_installed"} for i, c in enumerate(clients)]
+                          "note": "đo tải"}, "grow": "residents_installed"} for i, c in enumerate(chosen)]
 
-    progress_job = {"mode": "latency", "token": setup["viewer_token"],
-                    "path": f"/api/v1/progress/?date={setup['progress_day']}",
+    progress_path = f"/api/v1/progress/?date={setup['progress_day']}"
+    progress_job = {"mode": "latency", "token": setup["viewer_token"], "path": progress_path,
                     "requests": PROGRESS_REQUESTS, "warmup": PROGRESS_WARMUP}
     result: dict = {}
-    process, port = gunicorn_start(database_url, BLUEZONE_PROGRESS_CACHE="off")
-    try:
-        log(f"gunicorn (2 workers, answer cache off) on 127.0.0.1:{port}")
+    with portal(database_url, "answer cache off", BLUEZONE_PROGRESS_CACHE="off") as port:
         result["progress_uncached"] = load({**progress_job, "port": port, "requests": PROGRESS_REQUESTS // 2})
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    process, port = gunicorn_start(database_url)
-    try:
-        log(f"gunicorn (2 workers) on 127.0.0.1:{port}")
+    with portal(database_url, "answer cache on") as port:
         result["progress"] = load({**progress_job, "port": port})
-        trivial, submit = [], []
-        for round_ in range(LOAD_ROUNDS):
+    # submit_vs_trivial in five fresh runs: each round on a server started afresh, trivial then PUT.
+    trivial, submit = [], []
+    for round_ in range(LOAD_ROUNDS):
+        with portal(database_url, f"fresh run {round_ + 1} of {LOAD_ROUNDS}") as port:
             trivial.append(_throughput(port, trivial_clients, "GET", LOAD_SECONDS))
             submit.append(_throughput(port, put_clients(setup["put_day"], 100 + 1000 * round_), "PUT", LOAD_SECONDS))
-        result["trivial"], result["submit"] = _summed(trivial), _summed(submit)
+        trivial[-1]["loadavg"] = submit[-1]["loadavg"] = machine()["loadavg"]
+    result["trivial"], result["submit"] = _summed(trivial), _summed(submit)
+    result["fresh_runs"] = [{"submit_vs_trivial": round((s_["completed"] / s_["elapsed"])
+                                                         / (t["completed"] / t["elapsed"]), 3),
+                             "submit_rps": round(s_["completed"] / s_["elapsed"], 1),
+                             "trivial_rps": round(t["completed"] / t["elapsed"], 1), "loadavg": t["loadavg"]}
+                            for t, s_ in zip(trivial, submit, strict=True)]
+    with portal(database_url, "informational rounds") as port:
         # The most a single report ever costs the progress table: a correction of the campaign's first day
         # changes every later day's carried-forward figure (informational).
         result["submit_first_day"] = _summed([_throughput(port, put_clients(setup["first_day"], 5000), "PUT",
@@ -213,22 +184,43 @@ def http_figures(database_url: str, setup: dict) -> dict:
         result["submit_no_table"] = _summed([_throughput(port, put_clients(setup["put_day"], 7000), "PUT",
                                                          LOAD_SECONDS)])
         sql_run(database_url, "SELECT reporting_progress_rebuild(%s, %s)", [setup["span_first"], setup["span_last"]])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
     # What the durable commit costs the ratio (informational, never how the portal runs): the same rounds
     # with PostgreSQL acknowledging commits before their WAL reaches the disk (synchronous_commit=off, set
     # for these connections only through libpq's PGOPTIONS).
-    process, port = gunicorn_start(database_url, PGOPTIONS="-c synchronous_commit=off")
-    try:
-        log(f"gunicorn (2 workers, commits not waiting for the disk) on 127.0.0.1:{port}")
+    with portal(database_url, "commits not waiting for the disk", PGOPTIONS="-c synchronous_commit=off") as port:
         result["trivial_no_fsync"] = _summed([_throughput(port, trivial_clients, "GET", LOAD_SECONDS)])
         result["submit_no_fsync"] = _summed([_throughput(port, put_clients(setup["put_day"], 8000), "PUT",
                                                          LOAD_SECONDS)])
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    with portal(database_url, "the rush") as port:
+        result["rush"] = rush(database_url, port, setup, sql_text, put_clients(
+            setup["put_day"], 20_000, setup["clients"][:RUSH_WRITERS]))  # above the rounds' figures: no drop
+        result["rush"]["loadavg"] = machine()["loadavg"]
     return result
+
+
+def rush(database_url: str, port: int, setup: dict, sql_text: str, writers: list[dict]) -> dict:
+    """Issue 17's 15:00 rush: writers saving, readers polling the progress answer and the national overview
+    page, and the raw-SQL baseline timed over and over in the same window."""
+    url = urlparse(database_url)
+    dsn = (f"host={url.hostname} port={url.port or 5432} dbname={url.path.lstrip('/')} user={url.username}"
+           + (f" password={url.password}" if url.password else ""))
+    day = setup["progress_day"]
+    readers = []
+    for i in range(RUSH_READERS):
+        if i % 2 == 0:
+            readers.append({"kind": "progress", "method": "GET", "path": f"/api/v1/progress/?date={day}",
+                            "token": setup["viewer_token"]})
+        else:
+            # The overview is a live board: it polls itself every POLL_SECONDS after each answer, with
+            # If-None-Match (static/js/live_board.js); while reports keep coming, every poll is a new page.
+            readers.append({"kind": "overview", "method": "GET", "path": f"/tong-quan/?date={day}",
+                            "cookie": setup["reviewer_cookie"], "live": True, "pause": OVERVIEW_POLL_SECONDS})
+    baseline = {"kind": "sql", "sql": sql_text, "dsn": dsn,
+                "params": {"day": day, "prefix": setup["root_path"] + "%"}}
+    writers = [{**w, "kind": "submit", "method": "PUT"} for w in writers]
+    log(f"rush: {len(writers)} writers, {len(readers)} readers and the raw SQL for {RUSH_SECONDS:.0f} s")
+    return load({"mode": "mixed", "port": port, "seconds": RUSH_SECONDS, "warmup_seconds": RUSH_WARMUP,
+                 "clients": [*writers, *readers, baseline]})
 
 
 def main() -> None:
@@ -238,7 +230,9 @@ def main() -> None:
     database_ensure(database_url)
     manage(database_url, "migrate", "--noinput", "-v", "0")
     # gunicorn runs as in production (DEBUG off): static files are served from STATIC_ROOT.
-    manage(database_url, "collectstatic", "--noinput", "-v", "0")
+    # With the production settings, so that the hashed names' manifest the pages need exists (issue 17's
+    # rush reads the overview page; the API alone never asked for a static file).
+    manage(database_url, "collectstatic", "--noinput", "-v", "0", env=production_env(database_url))
 
     log("100 units")
     manage(database_url, "generate_dataset", "--provinces", "1", "--districts", "7", "--communes", "91",
@@ -257,19 +251,41 @@ def main() -> None:
     export = measure(database_url, "export", env=production_env(database_url))
     log("raw SQL baselines")
     sql = measure(database_url, "sql")
-    setup = measure(database_url, "setup")
+    setup = measure(database_url, "setup", env={**production_env(database_url),
+                                                 "BENCH_RUSH_WRITERS": str(RUSH_WRITERS)})
     results["machine_before_load"] = machine()
-    http = http_figures(database_url, setup)
+    http = http_figures(database_url, setup, sql["lateral"]["sql"])
+    rush_kinds = http["rush"]["kinds"]
 
     errors = sum(http[k]["error_count"] for k in ("trivial", "submit", "submit_first_day", "trivial_no_table",
                                                    "submit_no_table", "trivial_no_fsync", "submit_no_fsync",
                                                    "progress", "progress_uncached"))
+    errors += sum(kind["error_count"] for kind in rush_kinds.values())
     progress_median = statistics.median(http["progress"]["latencies"])
     uncached_median = statistics.median(http["progress_uncached"]["latencies"])
     sql_fastest = min(sql["lateral"]["median_seconds"], sql["distinct_on"]["median_seconds"])
     trivial_rps = http["trivial"]["completed"] / http["trivial"]["elapsed"]
     submit_rps = http["submit"]["completed"] / http["submit"]["elapsed"]
+    rush_progress = _median(rush_kinds.get("progress", {}).get("latencies", []))
+    rush_sql = _median(rush_kinds.get("sql", {}).get("latencies", []))
+    rush_submit = sorted(rush_kinds.get("submit", {}).get("latencies", []))
+    rush_overview = _median(rush_kinds.get("overview", {}).get("latencies", []))
+    fresh = [run["submit_vs_trivial"] for run in http["fresh_runs"]]
     figures = {
+        "progress_rush_vs_sql": _ratio(rush_progress, rush_sql),
+        "progress_rush_http_median_ms": _ms(rush_progress),
+        "sql_rush_lateral_median_ms": _ms(rush_sql),
+        "sql_rush_runs": len(rush_kinds.get("sql", {}).get("latencies", [])),
+        "overview_rush_ms": _ms(rush_overview),
+        "overview_rush_requests": len(rush_kinds.get("overview", {}).get("latencies", [])),
+        "progress_rush_requests": len(rush_kinds.get("progress", {}).get("latencies", [])),
+        "submit_rush_p99_ms": _ms(rush_submit[max(0, round(0.99 * len(rush_submit)) - 1)] if rush_submit else None),
+        "submit_rush_median_ms": _ms(_median(rush_submit)),
+        "submit_rush_rps": len(rush_submit) / RUSH_SECONDS,
+        "submit_rush_errors": rush_kinds.get("submit", {}).get("error_count", 0) if rush_submit else None,
+        "rush_errors": sum(kind["error_count"] for kind in rush_kinds.values()),
+        "submit_vs_trivial_fresh_runs": fresh,
+        "submit_vs_trivial_fresh_runs_met": sum(ratio >= 0.5 for ratio in fresh),
         "progress_vs_sql": progress_median / sql_fastest,
         "progress_http_median_ms": progress_median * 1000,
         "progress_uncached_vs_sql": uncached_median / sql_fastest,
@@ -307,15 +323,26 @@ def main() -> None:
                              "submit_first_day": http["submit_first_day"],
                              "trivial_no_table": http["trivial_no_table"], "submit_no_table": http["submit_no_table"],
                              "trivial_no_fsync": http["trivial_no_fsync"], "submit_no_fsync": http["submit_no_fsync"],
+                             "fresh_runs": http["fresh_runs"],
                              "progress_latencies_ms": [round(x * 1000, 2) for x in http["progress"]["latencies"]],
                              "progress_uncached_latencies_ms": [round(x * 1000, 2)
                                                                 for x in http["progress_uncached"]["latencies"]]}},
+        "served": SERVED,
+        "rush": {"writers": RUSH_WRITERS, "readers": RUSH_READERS, "seconds": RUSH_SECONDS,
+                 "warmup_seconds": RUSH_WARMUP, "loadavg": http["rush"]["loadavg"],
+                 "kinds": {name: {"statuses": kind["statuses"], "errors": kind["errors"],
+                                  "latencies_ms": [round(x * 1000, 2) for x in kind["latencies"]]}
+                           for name, kind in rush_kinds.items()}},
+        "fresh_runs": http["fresh_runs"],
         "machine_end": machine(),
         "total_seconds": round(time.monotonic() - started, 1),
     })
     checks = {
         "progress_vs_sql <= 1.0": figures["progress_vs_sql"] <= 1.0,
-        "submit_vs_trivial >= 0.5": figures["submit_vs_trivial"] >= 0.5,
+        "progress_uncached_vs_sql <= 1.0": figures["progress_uncached_vs_sql"] <= 1.0,
+        "progress_rush_vs_sql <= 1.0": (figures["progress_rush_vs_sql"] or 99) <= 1.0,
+        "submit_rush_errors == 0": figures["submit_rush_errors"] == 0,
+        "submit_vs_trivial >= 0.5 in at least 4 of 5 fresh runs": figures["submit_vs_trivial_fresh_runs_met"] >= 4,
         "http errors == 0": errors == 0,
         "flag_job_queries equal": figures["flag_job_queries_100"] == figures["flag_job_queries_11400"],
         "dashboard_queries equal": (figures["dashboard_queries_100"] == figures["dashboard_queries_11400"]
@@ -328,6 +355,21 @@ def main() -> None:
 
     f = figures
     lines = [
+        f"progress_rush_vs_sql     {_f(f['progress_rush_vs_sql'], '.3f')}  (during the rush: GET /api/v1/progress/ "
+        f"median {_f(f['progress_rush_http_median_ms'], '.1f')} ms over HTTP of {f['progress_rush_requests']} ÷ the "
+        f"LATERAL SQL's median {_f(f['sql_rush_lateral_median_ms'], '.1f')} ms, timed {f['sql_rush_runs']} times in "
+        f"the same window)",
+        f"overview_rush_ms         {_f(f['overview_rush_ms'], '.0f')}  (the national overview page, median of "
+        f"{f['overview_rush_requests']})",
+        f"submit_rush_p99_ms       {_f(f['submit_rush_p99_ms'], '.0f')}  (median {_f(f['submit_rush_median_ms'], '.0f')} ms, "
+        f"{f['submit_rush_rps']:.0f} saves/s by {RUSH_WRITERS} writers while {RUSH_READERS} readers poll; "
+        f"load average {http['rush']['loadavg']})",
+        f"submit_rush_errors       {f['submit_rush_errors']}  (all rush errors: {f['rush_errors']})",
+        f"progress_uncached_vs_sql {f['progress_uncached_vs_sql']:.3f}  (no writes, answer cache off: "
+        f"{f['progress_uncached_http_median_ms']:.1f} ms ÷ {sql_fastest * 1000:.1f} ms)",
+        "submit_vs_trivial fresh  " + ", ".join(f"{r['submit_vs_trivial']:.3f} (load {r['loadavg'][0]})"
+                                                 for r in http["fresh_runs"])
+        + f"  → {f['submit_vs_trivial_fresh_runs_met']} of {len(fresh)} ≥ 0.5",
         f"progress_vs_sql          {f['progress_vs_sql']:.3f}  (GET /api/v1/progress/ median "
         f"{f['progress_http_median_ms']:.1f} ms over HTTP ÷ fastest raw SQL {sql_fastest * 1000:.1f} ms)",
         f"  LATERAL     median {f['sql_lateral_median_ms']:.1f} ms:\n" + indent(sql["lateral"]["sql"]),
@@ -350,13 +392,33 @@ def main() -> None:
         f"/api/v1/progress/ {f['progress_api_queries_100']} / {f['progress_api_queries_11400']} "
         f"(at {small['units']} / {large['units']} units; {large['dashboard']['progress_api_cached']['queries']} "
         f"when answered from the cache)",
+        f"served                   gunicorn_conf.py ({SERVED['workers']} processes × {SERVED['threads']} threads), "
+        f"{SERVED['proxy'] or 'no proxy (nginx missing)'}, Redis cache {CACHE_URL}",
         f"machine                  {results['machine_end']['cpus']} CPUs, load average "
-        f"{results['machine_before_load']['loadavg']} before the HTTP load; total {results['total_seconds']:.0f} s",
+        f"{results['machine_before_load']['loadavg']} before the HTTP load, {results['machine_end']['loadavg']} "
+        f"at the end; total {results['total_seconds']:.0f} s",
     ]
     print("\n".join(lines))
     for name, ok in checks.items():
         print(f"{'OK  ' if ok else 'MISS'} {name}")
     print(f"→ {RESULTS.relative_to(ROOT)}")
+
+
+def _median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else a / b
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else seconds * 1000
+
+
+def _f(value: float | None, spec: str) -> str:
+    """A figure for the printout; "n/a" when the run produced none (see the errors in latest.json)."""
+    return "n/a" if value is None else format(value, spec)
 
 
 def indent(text: str) -> str:

@@ -38,18 +38,28 @@ POLL_SECONDS = 5
 REFRESH_SECONDS = 300
 
 
-def data_versions() -> tuple[str | None, str | None]:
+def data_versions(*, campaign: Campaign) -> tuple[str | None, str | None]:
     """(progress version, board version), in one query; (None, None) off PostgreSQL.
 
-    The progress version is reporting.progress.table.progress_version(); the
-    board version changes with every flag, excuse and question change
-    (migration 0014).
+    The progress version is reporting.progress.table.progress_version() for
+    the campaign's whole territory and every day: any report or unit change
+    there changes it. The board version changes with every flag, excuse and
+    question change (migration 0014).
     """
     if not progress_table_enabled():
         return None, None
     with connection.cursor() as cursor:
-        cursor.execute("SELECT reporting_progress_version(), (SELECT version FROM reporting_board_version)")
+        cursor.execute("SELECT reporting_progress_scope_version(%s, %s), (SELECT version FROM reporting_board_version)",
+                       [campaign.root.path, dt.date.max])
         return cursor.fetchone()
+
+
+def _sealed_version() -> str | None:
+    """What figures as they stood at a deadline long past can still change with: units and flags, not reports."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reporting_progress_version(), (SELECT version FROM reporting_board_version)")
+        progress, board = cursor.fetchone()
+    return None if progress is None or board is None else f"sealed:{progress}:{board}"
 
 
 def _viewed_day(request: HttpRequest, campaign: Campaign, now: dt.datetime) -> dt.date:
@@ -62,16 +72,16 @@ def live_etag(*, request: HttpRequest, now: dt.datetime | None = None) -> str | 
     campaign = campaign_current()
     if campaign is None:
         return None
-    progress, board = data_versions()
+    progress, board = data_versions(campaign=campaign)
     if progress is None and progress_table_enabled():
         progress_span(campaign=campaign)  # the first read of the day builds or extends the table
-        progress, board = data_versions()
+        progress, board = data_versions(campaign=campaign)
     if progress is None or board is None:
         return None
     now = now or timezone.now()
     day = _viewed_day(request, campaign, now)
     deadline = campaign_deadline_at(campaign=campaign, day=day)
-    grace = dt.timedelta(seconds=getattr(settings, "BLUEZONE_CLOSE_GRACE_SECONDS", 120))
+    grace = dt.timedelta(seconds=settings.BLUEZONE_CLOSE_GRACE_SECONDS)
     user = request.user
     key = (
         progress, board, user.pk, user.role, user.unit_id, user.is_active, user.is_superuser, get_language(),
@@ -135,8 +145,13 @@ def live_clock(
         "poll_seconds": POLL_SECONDS, "frozen": None, "left": _left(deadline - now),
     }
     if clock["passed"]:
+        # Once no save can still be timed before the deadline (the close grace, longer than a proxy stamp may
+        # be old), the snapshot only changes with units and flags: the reports saved after 15:00 — the late
+        # rush — leave it cached (issue 17). Until then, with any report of the campaign up to that day.
+        sealed = now >= deadline + dt.timedelta(seconds=settings.BLUEZONE_CLOSE_GRACE_SECONDS)
         clock["frozen"] = progress_cached(
             campaign=campaign, user=user, parts=("live-frozen", day.isoformat(), reads_province, str(units.query)),
+            day=day, version=_sealed_version() if sealed and progress_table_enabled() else None,
             compute=lambda: _frozen_figures(campaign=campaign, day=day, deadline=deadline, units=units,
                                             reads_province=reads_province))
     return clock

@@ -6,6 +6,8 @@ dashboards and the Excel export); scope comes from units.access.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -23,6 +25,7 @@ from reporting.progress.dashboards import (
     rows_readable,
 )
 from reporting.progress.figures import province_progress
+from reporting.progress.representation import representation
 from reporting.progress.selectors import (
     TerritoryRow,
     commune_table,
@@ -31,6 +34,7 @@ from reporting.progress.selectors import (
     province_trend,
     staff_table,
 )
+from reporting.progress.source import FigureSource, figure_source, figures_snapshot, territory_districts
 from reporting.progress.table import progress_cached
 from reporting.progress.targets import target_count
 from units.access import unit_readable_by
@@ -167,19 +171,28 @@ class ProgressDetailSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-def progress_payload(*, view: DashboardView, user) -> dict:
+def progress_payload(*, view: DashboardView, user, source: FigureSource | None = None) -> dict:
     """The answer's body; the scope is applied here, the numbers come from the selectors.
 
     The province figures are public (/cong-khai/), so every caller gets them;
     districts are narrowed to what the caller may read, and a unit's own
-    reporter gets its own unit's row as the web pages show it.
+    reporter gets its own unit's row as the web pages show it. `source`: where
+    the figures come from, chosen once for the whole answer.
     """
     campaign, day, as_at = view.campaign, view.day, view.as_at
-    progress = province_progress(campaign=campaign, day=day, as_at=as_at)
-    table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress)
+    source = source or figure_source(campaign=campaign, as_at=as_at)
+    if source.from_table:
+        # What the selectors below read of the table — the districts on the day and the day before, the root
+        # on every day of the trend — in one statement.
+        root = campaign.root
+        districts = [d.pk for d in territory_districts(root=root, source=source)]
+        source.preload(root=root, unit_ids=[root.pk, *districts], days=[day - dt.timedelta(days=1), day],
+                       root_days=[d for d in campaign.days() if d <= day])
+    progress = province_progress(campaign=campaign, day=day, as_at=as_at, source=source)
+    table = district_table(campaign=campaign, day=day, as_at=as_at, progress=progress, source=source)
     rows = rows_readable(user=user, rows=table)
     projection = province_projection(campaign=campaign, trend=province_trend(campaign=campaign, until=day,
-                                                                             as_at=as_at))
+                                                                             as_at=as_at, source=source))
     root, total = campaign.root, progress.province
     goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
         if root.population else None
@@ -265,10 +278,20 @@ def progress_retrieve(request):
     if view is None:
         return Response(errors, status=status.HTTP_400_BAD_REQUEST)
 
-    def answer():
-        return ProgressSerializer(progress_payload(view=view, user=request.user)).data
+    # The source is chosen (and the table's days ensured, which may write) before the read-only snapshot opens.
+    source = figure_source(campaign=campaign, as_at=view.as_at, version_until=view.day)
 
-    if view.as_at is not None:
-        return Response(answer())
-    # Live figures: computed once per data version (issue 7, reporting.progress.table).
-    return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day), compute=answer))
+    def answer():
+        # ProgressSerializer's representation, built without its per-field machinery (issue 17: it was a third
+        # of the answer at national scale); tests/reporting/api/test_api_progress.py checks they are equal.
+        return representation(ProgressSerializer, progress_payload(view=view, user=request.user, source=source))
+
+    with figures_snapshot():
+        if view.as_at is not None:
+            return Response(answer())
+        # Live figures: computed once per data version (issue 7, reporting.progress.table).
+        # Keyed by the campaign's territory up to the day asked for: a save dated later leaves it cached.
+        # The version was read with the choice of source, before the snapshot: an answer computed later is at
+        # least as new as its key, never older.
+        return Response(progress_cached(campaign=campaign, user=request.user, parts=("api", view.day),
+                                        day=view.day, version=source.version, compute=answer))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from reporting.models import DailyReport, MissedDeadline, ReportRevision
 from reporting.progress.figures import ProvinceProgress
 from reporting.progress.selectors import Projection, StaffRow, TerritoryRow, TrendPoint, commune_table
+from reporting.progress.source import FigureSource
 from reporting.watch.compliance import EXCUSED, LATE, MISSING, NOT_YET, compliance_statuses, units_due
 from reporting.watch.flagging import consecutive_runs
 from units.access import units_readable_by
@@ -166,6 +167,7 @@ class DailyReportData:
     late: list[LateUnit]
     root_row: TerritoryRow | None = None
     trend: list[TrendPoint] = field(default_factory=list)
+    source: FigureSource | None = None  # where the workbook's figures come from, chosen once (export.py)
 
     def communes(self) -> Iterator[tuple[TerritoryRow | None, list[TerritoryRow]]]:
         """Each district's communes, read one district at a time so that only one is held in memory."""

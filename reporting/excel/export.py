@@ -40,6 +40,7 @@ from reporting.progress.selectors import (
     province_trend,
     staff_table,
 )
+from reporting.progress.source import figure_source
 from units.models import Campaign
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,9 +53,12 @@ def _in_scope(rows: list[TerritoryRow], scope: ExportScope) -> list[TerritoryRow
 
 def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportMoment) -> DailyReportData:
     day, as_at, root = moment.day, moment.as_at, scope.root
-    progress = province_progress(campaign=campaign, day=day, as_at=as_at)
+    # The table or the reports, chosen once for the whole workbook (issue 15).
+    source = figure_source(campaign=campaign, as_at=as_at)
+    progress = province_progress(campaign=campaign, day=day, as_at=as_at, source=source)
     by_code = sorted(
-        _in_scope(district_table(campaign=campaign, day=day, as_at=as_at, progress=progress), scope),
+        _in_scope(district_table(campaign=campaign, day=day, as_at=as_at, progress=progress, source=source),
+                  scope),
         key=lambda r: r.unit.code,
     )
     root_row = None
@@ -66,7 +70,7 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
     trend: list[TrendPoint] = []
     if scope.whole_province:
         staff = staff_table(campaign=campaign, day=day, as_at=as_at)
-        trend = province_trend(campaign=campaign, until=day, as_at=as_at)
+        trend = province_trend(campaign=campaign, until=day, as_at=as_at, source=source)
         projection = province_projection(campaign=campaign, trend=trend)
     else:
         staffed = scope.units.exclude(kind="province").filter(
@@ -78,7 +82,7 @@ def daily_report_read(*, campaign: Campaign, scope: ExportScope, moment: ExportM
     return DailyReportData(
         campaign=campaign, scope=scope, moment=moment, progress=progress if scope.whole_province else None,
         districts=by_code, staff=staff, projection=projection,
-        compliance=compliance, late=late, root_row=root_row, trend=trend,
+        compliance=compliance, late=late, root_row=root_row, trend=trend, source=source,
     )
 
 

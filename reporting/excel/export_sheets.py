@@ -256,7 +256,8 @@ def trend_sheet(wb: Workbook, *, title: str, header: HeaderTexts, data: DailyRep
         for day in (d for d in campaign.days() if d <= moment.day):
             installed = rate = None
             if root.is_district or root.is_leaf_territory:
-                figures, _districts = territory_figures(campaign=campaign, root=root, day=day, as_at=moment.as_at)
+                figures, _districts = territory_figures(campaign=campaign, root=root, day=day, as_at=moment.as_at,
+                                                        source=data.source)
                 installed, rate = figures.installed, figures.rate
             points.append((day, None, None, installed, rate, campaign_trajectory(campaign=campaign, day=day)))
     previous = None

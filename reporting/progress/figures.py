@@ -18,7 +18,8 @@ from django.db.models.functions import Coalesce
 
 from reporting.models import COUNT_FIELDS, DailyReport, ReportRevision
 from reporting.progress import targets
-from reporting.progress.table import EMPTY, progress_rows_kept
+from reporting.progress.source import FigureSource, source_for, territory_districts
+from reporting.progress.table import EMPTY
 from units.models import Campaign, Unit
 
 
@@ -145,12 +146,13 @@ def campaign_trajectory(*, campaign: Campaign, day: dt.date) -> float:
 
 
 def territory_figures(
-    *, campaign: Campaign, root: Unit, day: dt.date, as_at: dt.datetime | None = None
+    *, campaign: Campaign, root: Unit, day: dt.date, as_at: dt.datetime | None = None,
+    source: FigureSource | None = None,
 ) -> tuple[TerritoryFigures, list[TerritoryFigures]]:
     """`root` and its active district-level units, each summed from all the active leaves below it."""
-    districts = list(Unit.objects.subtree(root).districts().filter(active=True).order_by("code"))
-    rows = None if as_at is not None else progress_rows_kept(
-        campaign=campaign, root=root, unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
+    source = source_for(source, campaign=campaign, as_at=as_at)
+    districts = territory_districts(root=root, source=source)
+    rows = source.rows(root=root, unit_ids=[root.pk, *(d.pk for d in districts)], days=[day])
     if rows is not None:
         total, by_path = _figures_maintained(root=root, districts=districts, day=day, rows=rows)
     else:
@@ -203,10 +205,10 @@ def path_prefixes(path: str) -> list[str]:
 
 
 def province_progress(
-    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None, source: FigureSource | None = None,
 ) -> ProvinceProgress:
     root = campaign.root
-    total, districts = territory_figures(campaign=campaign, root=root, day=day, as_at=as_at)
+    total, districts = territory_figures(campaign=campaign, root=root, day=day, as_at=as_at, source=source)
     official = latest_values(units=Unit.objects.filter(pk=root.pk), day=day, as_at=as_at).get(root.pk)
     official_installed = official.residents_installed if official else None
     days = targets.days_left(day=day, target_date=campaign.target_date)

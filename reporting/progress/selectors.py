@@ -26,7 +26,8 @@ from reporting.progress.figures import (
     province_progress,
     territory_figures,
 )
-from reporting.progress.table import EMPTY, progress_rows_kept
+from reporting.progress.source import FigureSource, source_for
+from reporting.progress.table import EMPTY
 from units.models import LEAF_KINDS, Campaign, Unit
 
 PACE_DAYS = 3
@@ -75,14 +76,14 @@ def _target_fields(campaign: Campaign, population: int | None, installed: int, d
     }
 
 
-def _on_time_leaves(*, campaign: Campaign, root: Unit, day: dt.date) -> dict[str, int]:
+def _on_time_leaves(*, root: Unit, day: dt.date, source: FigureSource) -> dict[str, int]:
     """Active leaves with an on-time report for `day`, counted for every district path above them, in one query.
 
     Whether a report is on time is fixed at its first submission, so this is
     the same with or without an `as_at` snapshot.
     """
     districts = dict(Unit.objects.subtree(root).districts().filter(active=True).values_list("pk", "path"))
-    kept = progress_rows_kept(campaign=campaign, root=root, unit_ids=districts, days=[day])
+    kept = source.rows(root=root, unit_ids=districts, days=[day])
     if kept is not None:
         return {path: kept.get((pk, day), EMPTY).on_time_leaves for pk, path in districts.items()}
     rows = (
@@ -99,10 +100,12 @@ def _on_time_leaves(*, campaign: Campaign, root: Unit, day: dt.date) -> dict[str
 
 def district_table(
     *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None, progress: ProvinceProgress | None = None,
+    source: FigureSource | None = None,
 ) -> list[TerritoryRow]:
     """Districts ranked by rate, with the change since the previous day."""
-    progress = progress or province_progress(campaign=campaign, day=day, as_at=as_at)
-    before, on_time = _before_and_on_time(campaign=campaign, day=day, as_at=as_at,
+    source = source_for(source, campaign=campaign, as_at=as_at)
+    progress = progress or province_progress(campaign=campaign, day=day, as_at=as_at, source=source)
+    before, on_time = _before_and_on_time(campaign=campaign, day=day, as_at=as_at, source=source,
                                           districts=[f.unit for f in progress.districts])
     rows = [
         TerritoryRow(
@@ -117,18 +120,17 @@ def district_table(
 
 
 def _before_and_on_time(
-    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None, districts: list[Unit],
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None, districts: list[Unit], source: FigureSource,
 ) -> tuple[dict[int, int], dict[str, int]]:
     """Each district's installs the day before (by id) and its on-time leaves on `day` (by path)."""
     yesterday = _previous_day(day)
     root = campaign.root
-    rows = None if as_at is not None else progress_rows_kept(
-        campaign=campaign, root=root, unit_ids=[d.pk for d in districts], days=[yesterday, day])
+    rows = source.rows(root=root, unit_ids=[d.pk for d in districts], days=[yesterday, day])
     if rows is not None:
         return ({d.pk: rows.get((d.pk, yesterday), EMPTY).residents_installed for d in districts},
                 {d.path: rows.get((d.pk, day), EMPTY).on_time_leaves for d in districts})
-    _, figures = territory_figures(campaign=campaign, root=root, day=yesterday, as_at=as_at)
-    return {f.unit.pk: f.installed for f in figures}, _on_time_leaves(campaign=campaign, root=root, day=day)
+    _, figures = territory_figures(campaign=campaign, root=root, day=yesterday, as_at=as_at, source=source)
+    return {f.unit.pk: f.installed for f in figures}, _on_time_leaves(root=root, day=day, source=source)
 
 
 def commune_table(
@@ -223,7 +225,9 @@ class TrendPoint:
     trajectory_rate: float
 
 
-def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | None = None) -> list[TrendPoint]:
+def province_trend(
+    *, campaign: Campaign, until: dt.date, as_at: dt.datetime | None = None, source: FigureSource | None = None,
+) -> list[TrendPoint]:
     """One point per campaign day up to `until`, each equal to province_progress for that day.
 
     The sums come from the progress table, or are computed by the database
@@ -234,8 +238,7 @@ def province_trend(*, campaign: Campaign, until: dt.date, as_at: dt.datetime | N
     if not days:
         return []
     root = campaign.root
-    rows = None if as_at is not None else progress_rows_kept(campaign=campaign, root=root, unit_ids=[root.pk],
-                                                               days=days)
+    rows = source_for(source, campaign=campaign, as_at=as_at).rows(root=root, unit_ids=[root.pk], days=days)
     if rows is not None:
         reported = {day: rows.get((root.pk, day), EMPTY).residents_installed for day in days}
     else:
@@ -365,13 +368,15 @@ def assisted_by_sector(*, campaign: Campaign, day: dt.date, as_at: dt.datetime |
     return dict(sorted(totals.items()))
 
 
-def lagging_units(*, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None) -> list[TerritoryRow]:
+def lagging_units(
+    *, campaign: Campaign, day: dt.date, as_at: dt.datetime | None = None, source: FigureSource | None = None,
+) -> list[TerritoryRow]:
     """Item 10's "rate is low": districts and communes (with a known population) below the trajectory.
 
     Districts first (by rank), then each district's communes (districts by code,
     communes ranked within their district, as commune_table ranks them).
     """
-    rows = [r for r in district_table(campaign=campaign, day=day, as_at=as_at) if r.lagging]
+    rows = [r for r in district_table(campaign=campaign, day=day, as_at=as_at, source=source) if r.lagging]
     districts = list(Unit.objects.subtree(campaign.root).districts().filter(active=True).order_by("code"))
     leaves = Unit.objects.subtree(campaign.root).leaves().filter(active=True)
     by_district: dict[str, list[TerritoryRow]] = {d.path: [] for d in districts}

@@ -60,8 +60,23 @@ BEGIN
             END IF;
         END IF;
     END IF;
-    -- Last, after the rows: every commit takes locks in the same order.
-    PERFORM reporting_progress_bump();
+    -- Last, after the rows: every commit takes locks in the same order (rows, version, stamps by key). A unit
+    -- change may change any figure, and so may a deleted report (even a snapshot taken before it was deleted:
+    -- reporting.live seals those); a saved report only its territory's from its date on.
+    IF EXISTS (SELECT 1 FROM reporting_progress_pending_unit p WHERE p.txid = t)
+       OR EXISTS (SELECT 1 FROM reporting_progress_pending_report p WHERE p.txid = t AND p.existed
+                  AND NOT EXISTS (SELECT 1 FROM reporting_dailyreport d WHERE d.unit_id = p.unit_id AND d.date = p.date))
+    THEN
+        PERFORM reporting_progress_bump();
+    END IF;
+    PERFORM reporting_progress_stamp(x.territory, x.since)
+    FROM (
+        SELECT (regexp_match(u.path, '^[^/]*/(?:[^/]*/)?'))[1] AS territory, MIN(p.date) AS since
+        FROM reporting_progress_pending_report p JOIN units_unit u ON u.id = p.unit_id
+        WHERE p.txid = t
+        GROUP BY 1
+        ORDER BY 1
+    ) x;
     DELETE FROM reporting_progress_pending_report p WHERE p.txid = t;
     DELETE FROM reporting_progress_pending_unit p WHERE p.txid = t;
 END $function$;

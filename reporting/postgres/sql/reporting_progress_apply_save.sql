@@ -80,5 +80,5 @@ BEGIN
         END IF;
     END IF;
     -- Last, after the rows; and even when no row changed, as the commit-time step does for any capture.
-    PERFORM reporting_progress_bump();
+    PERFORM reporting_progress_stamp(leaf_path, day);
 END $function$;

@@ -5,10 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 
+from reporting.api.progress import ProgressSerializer, progress_payload
 from reporting.campaigns import campaign_deadline_at
+from reporting.progress.dashboards import dashboard_view_parse
 from reporting.progress.figures import province_progress
+from reporting.progress.representation import representation
 from reporting.progress.selectors import commune_table, district_table, province_projection, province_trend
 from tests.conftest import local, unit
 from tests.reporting import dashboard_support
@@ -195,3 +200,27 @@ def test_schema_documents_progress_with_every_status(api_client, hau_giang):
     for name in ("official_installed", "reported_rate", "target_rate", "trajectory_rate", "required_daily",
                  "days_left", "stale_leaves", "projected_date", "daily_pace"):
         assert name in province
+
+
+def test_the_answer_is_the_serializers_representation_for_every_kind_of_caller(history, thao, minh, lan, dung):
+    """The answer is built without DRF's per-field machinery (issue 17); it must be exactly what
+    ProgressSerializer makes of the same payload, for every shape: districts, own rows, staff, snapshots."""
+    campaign = history
+    for user in (thao, minh, lan, dung):
+        for choice in ("now", "deadline"):
+            for day in (D18, D20):
+                view, _ = dashboard_view_parse(campaign=campaign, params={"date": day.isoformat(),
+                                                                               "as_at": choice})
+                payload = progress_payload(view=view, user=user)
+                assert representation(ProgressSerializer, payload) == ProgressSerializer(payload).data, (
+                    user.username, choice, day)
+
+
+def test_one_answer_chooses_its_source_once(api_client, history, thao):
+    """issue 15: the progress table's days are ensured once per read, not once per selector."""
+    api_client.force_authenticate(thao)
+    api_client.get(URL, {"date": "2020-08-20"})  # builds the table
+    with CaptureQueriesContext(connection) as queries, override_settings(BLUEZONE_PROGRESS_CACHE=False):
+        assert api_client.get(URL, {"date": "2020-08-20"}).status_code == 200
+    ensured = [q["sql"] for q in queries.captured_queries if "reporting_progress_ensure" in q["sql"]]
+    assert len(ensured) == 1

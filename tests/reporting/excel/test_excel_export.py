@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl.utils import get_column_letter
 
 from tests.reporting.excel_support import (
@@ -267,3 +269,18 @@ def test_dashboards_link_to_the_workbook_of_the_same_view(day_of_reports, thao, 
         html = client.get("/tong-quan/", {"date": D.isoformat()}).content.decode()
     assert 'href="/xuat-excel/?date=2020-08-20&amp;as_at=now"' in html
     assert 'href="/xuat-excel/?date=2020-08-20&amp;as_at=deadline"' in html
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("user", "as_at"), [("thao", "now"), ("minh", "now"), ("thao", "deadline")])
+def test_a_workbook_chooses_its_source_of_figures_once(day_of_reports, request, user, as_at):
+    """issue 15: the progress table's days are ensured once for the whole workbook (the 15:00 snapshot
+    never uses the table), however many selectors and days its sheets read — a district's trend sheet reads
+    the district's figures for every day."""
+    client = token_client(request.getfixturevalue(user))
+    with time_machine.travel(AFTER, tick=False):
+        export(client, date=D.isoformat(), as_at="now")  # builds the table
+        with CaptureQueriesContext(connection) as queries:
+            workbook(export(client, date=D.isoformat(), as_at=as_at))
+    ensured = [q for q in queries.captured_queries if "reporting_progress_ensure" in q["sql"]]
+    assert len(ensured) == (1 if as_at == "now" else 0)

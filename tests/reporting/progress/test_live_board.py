@@ -6,13 +6,18 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from reporting.intake.services import report_submit
+from reporting.live import live_clock
 from reporting.models import MissedDeadline
+from reporting.progress.table import progress_span
 from reporting.watch.excuses import missed_deadline_excuse
 from reporting.watch.flagging import missed_deadlines_flag
 from tests.conftest import local
 from tests.reporting.flag_support import D1, D2, after_deadline, submit
+from units.access import units_readable_by
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 
@@ -149,3 +154,34 @@ def test_the_board_page_loads_its_poll_from_a_static_file(board, client, thao):
     html = client.get(BOARD).content.decode()
     assert '<script src="/static/js/live_board.js"></script>' in html
     assert re.search(r"<script>(?!</script>)", html) is None  # no inline script (CSP script-src 'self')
+
+
+def _frozen(campaign, user, now):
+    """The board's 15:00 figures at `now`, and how many queries it took to get them."""
+    with CaptureQueriesContext(connection) as queries:
+        clock = live_clock(campaign=campaign, day=D2, user=user, units=units_readable_by(user=user),
+                           reads_province=True, now=now)
+    return clock["frozen"], len(queries.captured_queries)
+
+
+def test_once_the_close_has_passed_a_late_save_leaves_the_15h_figures_cached(board, thao, hoa):
+    """Issue 17: the saves after 15:00 — the late rush — cannot change the figures as they stood at 15:00
+    once the close grace is over (no save can be timed before the deadline any more)."""
+    closed = local(2020, 8, 14, 15, 10)
+    progress_span(campaign=board)  # the first read builds the progress table: nothing is cached before it
+    first, computed = _frozen(board, thao, closed)
+    submit(hoa, D2, local(2020, 8, 14, 15, 5))  # late: not in the 15:00 figures
+    again, queries = _frozen(board, thao, closed)
+    assert again == first and queries < computed
+
+
+def test_within_the_close_grace_a_save_recomputes_the_15h_figures(board, thao, hoa):
+    """Until the grace is over a request that arrived before 15:00 may still be saved, timed by its arrival."""
+    grace = local(2020, 8, 14, 15, 1)
+    progress_span(campaign=board)
+    first, computed = _frozen(board, thao, grace)
+    cached, fewer = _frozen(board, thao, grace)
+    assert cached == first and fewer < computed  # nothing changed: from the cache
+    submit(hoa, D2, local(2020, 8, 14, 14, 59, 30))
+    _, queries = _frozen(board, thao, grace)
+    assert queries == computed  # any save of the campaign up to the day: computed again

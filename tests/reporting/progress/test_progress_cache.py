@@ -1,9 +1,11 @@
 """/api/v1/progress/ answers live figures from a cache that every change of the data invalidates (issue 7).
 
 The key is the data version PostgreSQL changes in the same transaction as
-any report, unit or progress-table change, plus the campaign and the caller;
-these tests change each of them and check that the next answer is the
-recomputed one, never the cached one.
+any report, unit or progress-table change — per territory and day since
+issue 17: a report dated after the day asked for, or in another territory,
+leaves it — plus the campaign and the caller; these tests change each of
+them and check that the next answer is the recomputed one, never the cached
+one, and that what cannot change the answer leaves it cached.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
 from reporting.intake.services import report_submit
+from reporting.progress.table import progress_span, progress_version
 from tests.conftest import local, unit
 from tests.reporting import dashboard_support
 from tests.reporting.dashboard_support import D20
@@ -45,11 +48,14 @@ def _district(body: dict, code: str) -> dict:
 
 
 def test_an_unchanged_answer_comes_from_the_cache(api_client, history, thao):
-    _get(api_client, thao)  # the first read builds the progress table; nothing is cached before it exists
+    # The first read builds the progress table (the answer's source is chosen before the cache is asked), then
+    # computes the answer and keeps it.
     first, computed = _get(api_client, thao)
     again, cached = _get(api_client, thao)
     assert again == first == _fresh(api_client, thao)
     assert cached < computed
+    with override_settings(BLUEZONE_PROGRESS_CACHE=False):
+        assert _get(api_client, thao)[1] > cached
 
 
 def test_a_saved_report_is_in_the_next_answer(api_client, history, thao, hoa):
@@ -122,3 +128,60 @@ def test_a_rolled_back_save_does_not_change_the_answer(api_client, history, thao
         raise RuntimeError
     after, _ = _get(api_client, thao)
     assert after == before == _fresh(api_client, thao)
+
+
+def test_a_save_dated_after_the_day_asked_for_leaves_the_answer_cached(api_client, history, thao, hoa):
+    """Issue 17: answers go stale per territory and day, not with every save anywhere."""
+    first, computed = _get(api_client, thao)
+    report_submit(user=hoa, unit=unit("31333"), day=dt.date(2020, 8, 21), values={"residents_installed": 4100},
+                  now=local(2020, 8, 21, 8))
+    again, queries = _get(api_client, thao)
+    assert again == first == _fresh(api_client, thao)
+    assert queries < computed  # answered from the cache
+    report_submit(user=hoa, unit=unit("31333"), day=dt.date(2020, 8, 19), values={"residents_installed": 1},
+                  now=local(2020, 8, 21, 8, 30))
+    later, queries = _get(api_client, thao)
+    assert later == _fresh(api_client, thao) != first and queries >= computed - 1
+
+
+@pytest.mark.django_db
+def test_the_version_of_a_territory_changes_with_its_saves_and_with_any_unit_change(history, hoa, minh):
+    def versions() -> dict[str, str]:
+        return {code: progress_version(scope=unit(code), until=D20) for code in ("93", "930", "931", "31333")}
+
+    progress_span(campaign=history)  # any read builds the table; nothing is versioned before it exists
+    start = versions()
+    assert None not in start.values()
+    # 31333 is in district 930: its save changes 930, the commune itself and the province, not district 931.
+    report_submit(user=hoa, unit=unit("31333"), day=D20, values={"residents_installed": 2950},
+                  now=local(2020, 8, 20, 17))
+    after = versions()
+    assert after["931"] == start["931"]
+    assert all(after[code] != start[code] for code in ("93", "930", "31333"))
+    # A later day's save leaves every version up to the 20th alone.
+    report_submit(user=hoa, unit=unit("31333"), day=dt.date(2020, 8, 21), values={"residents_installed": 3000},
+                  now=local(2020, 8, 21, 8))
+    assert versions() == after
+    # A unit change anywhere may change any figure shown (a name, a population): every version changes.
+    district = unit("931")
+    district.name += " (mới)"
+    district.save()
+    renamed = versions()
+    assert all(renamed[code] != after[code] for code in renamed)
+
+
+def test_a_renamed_or_closed_district_is_in_the_next_computed_answer(api_client, history, thao):
+    """The district list is kept in memory while the table's unit version stands (reporting.progress.source):
+    any unit change moves that version, so the very next answer lists the districts as they are."""
+    with override_settings(BLUEZONE_PROGRESS_CACHE=False):
+        _get(api_client, thao)
+        vi_thanh = unit("930")
+        vi_thanh.name = "Thành phố Vị Thanh (đổi tên)"
+        vi_thanh.save()
+        assert _district(_get(api_client, thao)[0], "930")["name"] == "Thành phố Vị Thanh (đổi tên)"
+        vi_thanh.active = False
+        vi_thanh.save()
+        assert "930" not in [d["code"] for d in _get(api_client, thao)[0]["districts"]]
+        vi_thanh.active = True
+        vi_thanh.save()
+        assert _get(api_client, thao)[0] == _fresh(api_client, thao)
