@@ -39,6 +39,7 @@ from reporting.progress.selectors import (
     province_trend,
     staff_table,
 )
+from reporting.progress.source import FigureSource, figure_source
 from reporting.progress.targets import target_count
 from reporting.watch import compliance
 from reporting.watch.excuses import user_can_excuse
@@ -91,10 +92,10 @@ def _base_context(request: HttpRequest, campaign: Campaign, view: DashboardView,
     }
 
 
-def _province_context(campaign: Campaign, view: DashboardView) -> dict:
+def _province_context(campaign: Campaign, view: DashboardView, source: FigureSource) -> dict:
     """What the overview and the public page both show about the province."""
-    progress = province_progress(campaign=campaign, day=view.day, as_at=view.as_at)
-    trend = province_trend(campaign=campaign, until=view.day, as_at=view.as_at)
+    progress = province_progress(campaign=campaign, day=view.day, as_at=view.as_at, source=source)
+    trend = province_trend(campaign=campaign, until=view.day, as_at=view.as_at, source=source)
     root = campaign.root
     goal = target_count(target_rate=campaign.population_target_rate, denominator=root.population) \
         if root.population else None
@@ -117,8 +118,10 @@ def _province_context(campaign: Campaign, view: DashboardView) -> dict:
 def overview(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     if not unit_readable_by(user=request.user, unit=campaign.root):
         return _redirect_to_own_scope(request, view)
-    context = _base_context(request, campaign, view, **_province_context(campaign, view))
-    context["districts"] = district_table(campaign=campaign, day=view.day, as_at=view.as_at,
+    # One source of figures for the whole page (reporting.progress.source), as for the API answer.
+    source = figure_source(campaign=campaign, as_at=view.as_at)
+    context = _base_context(request, campaign, view, **_province_context(campaign, view, source))
+    context["districts"] = district_table(campaign=campaign, day=view.day, as_at=view.as_at, source=source,
                                           progress=context["progress"])
     context["population_alarms"] = population_alarms(progress=context["progress"], districts=context["districts"])
     day_compliance = compliance.compliance_for_day(campaign=campaign, day=view.day, now=timezone.now(),
@@ -170,7 +173,8 @@ def district(request: HttpRequest, code: str, *, campaign: Campaign, view: Dashb
         row.status_label = compliance.status_label(row.status) if row.status else ""
     summary = None
     if reads_district:
-        rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at)
+        rows = district_table(campaign=campaign, day=view.day, as_at=view.as_at,
+                              source=figure_source(campaign=campaign, as_at=view.as_at))
         summary = next((row for row in rows if row.unit.pk == unit.pk), None)
     # A commune user sees only its own row: the page is named for that commune, not for the district.
     scope_name = unit.name if reads_district else own.name
@@ -243,7 +247,9 @@ def compliance_board(request: HttpRequest, *, campaign: Campaign, view: Dashboar
 @dashboard_page
 def lagging(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """Item 10: units below the trajectory, with the installs they need each remaining day."""
-    rows = rows_readable(user=request.user, rows=lagging_units(campaign=campaign, day=view.day, as_at=view.as_at))
+    source = figure_source(campaign=campaign, as_at=view.as_at)
+    rows = rows_readable(user=request.user,
+                         rows=lagging_units(campaign=campaign, day=view.day, as_at=view.as_at, source=source))
     districts = {d.path: d for d in Unit.objects.districts()}
     items = []
     for row in rows:
@@ -259,5 +265,6 @@ def lagging(request: HttpRequest, *, campaign: Campaign, view: DashboardView) ->
 @dashboard_page
 def public_progress(request: HttpRequest, *, campaign: Campaign, view: DashboardView) -> HttpResponse:
     """For the newspaper and radio (item 8): province figures and the curve, no unit below the province."""
-    context = _base_context(request, campaign, view, public=True, **_province_context(campaign, view))
+    source = figure_source(campaign=campaign, as_at=view.as_at)
+    context = _base_context(request, campaign, view, public=True, **_province_context(campaign, view, source))
     return render(request, "reporting/public_progress.html", context)

@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from reporting.models import MissedDeadline
@@ -252,3 +254,13 @@ def test_pages_leave_an_export_point_for_the_excel_helper(client, history, thao)
 def test_district_table_equals_page_even_for_a_viewer(client, history, quang):
     html = _page(client, quang, f"/tong-quan/?{DAY}")
     assert data_codes(html, "district-ranking") == [r.unit.code for r in district_table(campaign=history, day=D20)]
+
+
+@pytest.mark.parametrize("url", ["/tong-quan/", "/tong-quan/huyen/930/", "/tong-quan/cham-tien-do/", "/cong-khai/"])
+def test_a_dashboard_page_chooses_its_source_of_figures_once(client, history, thao, url):
+    """issue 15: one page, one choice between the progress table and the reports (one ensure of its days)."""
+    _page(client, thao, f"{url}?{DAY}")  # the first read builds the table
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, thao, f"{url}?{DAY}")
+    ensured = [q["sql"] for q in queries.captured_queries if "reporting_progress_ensure" in q["sql"]]
+    assert len(ensured) == 1
