@@ -8,6 +8,7 @@ HTTP to those calls and their answers back to HTTP.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -53,6 +54,15 @@ def _refusal_body(errors: dict[str, list[str]]) -> dict[str, list[str]]:
 
 _CODE = OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description=gettext_lazy("Mã đơn vị, ví dụ 31318."))
 _DATE = OpenApiParameter("date", OpenApiTypes.DATE, OpenApiParameter.PATH, description=gettext_lazy("Ngày báo cáo, YYYY-MM-DD."))
+IDEMPOTENCY_KEY = "Idempotency-Key"
+IDEMPOTENCY_REPLAYED = "Idempotent-Replayed"
+_KEY = OpenApiParameter(
+    IDEMPOTENCY_KEY, OpenApiTypes.UUID, OpenApiParameter.HEADER, required=False,
+    description=gettext_lazy("Tùy chọn: một UUID cho mỗi báo cáo được nhập. Gửi lại cùng mã (ví dụ sau khi mất kết nối "
+                             "mà chưa nhận được trả lời) thì báo cáo chỉ được ghi nhận một lần: trả lời là lần lưu đầu "
+                             "tiên, kèm tiêu đề Idempotent-Replayed: true. Cùng mã với số liệu, đơn vị hoặc ngày khác "
+                             "thì bị từ chối (400)."),
+)
 _401 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Chưa xác thực (thiếu hoặc sai token)."))
 _404 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Không có đơn vị (hoặc báo cáo) này trong phạm vi của bạn."))
 
@@ -79,7 +89,7 @@ _404 = OpenApiResponse(ErrorDetailSerializer, description=gettext_lazy("Không c
         "trường không gửi được để trống. Gửi lại cùng nội dung chỉ thêm một lần sửa (revision). "
         "Đúng hạn khi nộp lần đầu trước 15:00 (giờ Việt Nam) của ngày báo cáo.")
     ),
-    parameters=[_CODE, _DATE],
+    parameters=[_CODE, _DATE, _KEY],
     request=ReportInputSerializer,
     responses={
         200: OpenApiResponse(ReportSerializer, description=gettext_lazy("Đã thay báo cáo đã có.")),
@@ -126,22 +136,43 @@ def _report_put(request, *, code: str, day: dt.date | None) -> Response:
         )
     if day is None:
         return _bad_date()
+    key, key_refused = _idempotency_key(request)
+    if key_refused is not None:
+        return key_refused
     body = report_input_validate(request.data)
     values = {name: body.get(name) for name in VALUE_FIELDS}
     try:
         saved = report_submit(
             user=request.user, unit=unit, day=day, values=values, channel=Channel.API,
             ip_address=client_ip(request), late_reason=body.get("late_reason"), context=context,
-            now=request_arrived_at(request),
+            now=request_arrived_at(request), submission_key=key,
         )
     except ReportForbidden as refusal:
         return Response({"detail": refusal.errors["__all__"][0]}, status=status.HTTP_403_FORBIDDEN)
     except ReportRefused as refusal:
         return Response(_refusal_body(refusal.errors), status=status.HTTP_400_BAD_REQUEST)
-    return Response(
+    answer = Response(
         ReportSerializer(saved.report).data,
         status=status.HTTP_201_CREATED if saved.created else status.HTTP_200_OK,
     )
+    if saved.repeated:
+        answer[IDEMPOTENCY_REPLAYED] = "true"
+    return answer
+
+
+def _idempotency_key(request) -> tuple[uuid.UUID | None, Response | None]:
+    """The `Idempotency-Key` header as a UUID (None when absent), or the 400 that names it."""
+    raw = request.headers.get(IDEMPOTENCY_KEY, "").strip()
+    if not raw:
+        return None, None
+    try:
+        if len(raw) <= 64:
+            return uuid.UUID(raw), None
+    except ValueError:
+        pass
+    return None, Response({IDEMPOTENCY_KEY: [_("Idempotency-Key: phải là một UUID, ví dụ "
+                                              "3f2c8a1e-6b4d-4c1a-9f7e-2d5b8c0a1e34.")]},
+                          status=status.HTTP_400_BAD_REQUEST)
 
 
 class ReportPagination(LimitOffsetPagination):

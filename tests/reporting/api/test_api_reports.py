@@ -395,3 +395,54 @@ def test_a_session_put_without_csrf_is_refused(lan):
 def test_hostile_unit_codes_are_404_never_500(thao, code):
     assert get(thao, code).status_code == 404
     assert put(thao, code, BODY).status_code == 404
+
+
+# ------------------------------------------------------------ Idempotency-Key: a retried PUT is received once
+
+KEY = "3f2c8a1e-6b4d-4c1a-9f7e-2d5b8c0a1e34"
+
+
+def put_keyed(user, body, key: str, code: str = "31318", day: str = DAY):
+    return client_for(user).put(report_url(code, day), body, format="json", HTTP_IDEMPOTENCY_KEY=key)
+
+
+def test_a_put_retried_with_its_key_is_received_once(lan, campaign_afternoon):
+    first = put_keyed(lan, BODY, KEY)
+    campaign_afternoon.shift(dt.timedelta(minutes=30))  # the answer was lost; the client tries again at 14:30
+    again = put_keyed(lan, BODY, KEY)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in first
+    assert again.json() == first.json()  # the first save, its time and revision, not a new one
+    assert counts() == (1, 1)
+
+
+def test_a_retry_after_15h_keeps_the_first_arrival_on_time(lan, campaign_afternoon):
+    put_keyed(lan, BODY, KEY)
+    campaign_afternoon.move_to(local(2020, 8, 20, 15, 30))
+    again = put_keyed(lan, BODY, KEY)
+    assert again.json()["on_time"] is True
+    assert counts() == (1, 1)
+
+
+def test_the_same_key_with_other_figures_is_refused_and_nothing_is_written(lan):
+    put_keyed(lan, BODY, KEY)
+    refused = put_keyed(lan, {**BODY, "residents_installed": 900}, KEY)
+    assert refused.status_code == 400
+    assert "trùng mã" in refused.json()["non_field_errors"][0]
+    assert counts() == (1, 1)
+    assert DailyReport.objects.get().residents_installed == 800
+
+
+@pytest.mark.parametrize("key", ["abc", "1" * 65, "3f2c8a1e-6b4d-4c1a-9f7e-2d5b8c0a1e3Z"])
+def test_a_key_that_is_no_uuid_is_400_naming_it_and_nothing_is_written(lan, key):
+    response = put_keyed(lan, BODY, key)
+    assert response.status_code == 400
+    assert list(response.json()) == ["Idempotency-Key"]
+    assert counts() == (0, 0)
+
+
+def test_without_a_key_each_put_is_a_revision_as_before(lan):
+    put(lan, "31318", BODY)
+    put(lan, "31318", BODY)
+    assert counts() == (1, 2)
