@@ -16,6 +16,7 @@ import functools
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Subquery
 
 from reporting.models import COUNT_FIELDS, DailyReport
 from units.models import Campaign, Unit
@@ -121,3 +122,25 @@ def submit_context_by_code(*, code: str, day: dt.date | None) -> SubmitContext |
     if not unit_code_possible(code):
         return None
     return _context("code", code, day)
+
+
+def counts_carried_past_blanks(
+    *, unit: Unit, previous: DailyReport, fields: list[str],
+) -> dict[str, tuple[int, dt.date]]:
+    """Each of `fields` (left blank in `previous`): its latest figure and date from an earlier report, in one query.
+
+    Rule 1 carries a blank count forward, so "the previous figure" a new one is
+    compared with (the decrease and jump warnings) is that carried one: 1.000
+    on the 18th, blank on the 19th and 800 on the 20th is a decrease. Asked only
+    for a count typed now that `previous` left blank, so most saves never ask.
+    """
+    blank = [name for name in fields if getattr(previous, name) is None]
+    if not blank:
+        return {}
+    earlier = DailyReport.objects.filter(unit_id=unit.pk, date__lt=previous.date).order_by("-date")
+    found = Unit.objects.filter(pk=unit.pk).values(**{
+        key: Subquery(earlier.filter(**{f"{name}__isnull": False}).values(column)[:1])
+        for name in blank for key, column in ((f"value_{name}", name), (f"date_{name}", "date"))
+    }).first() or {}
+    return {name: (found[f"value_{name}"], found[f"date_{name}"]) for name in blank
+            if found.get(f"value_{name}") is not None}

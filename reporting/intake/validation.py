@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from reporting.intake import numbers
 from reporting.intake.bounds import DENOMINATOR_FIELDS, Bound, unit_bounds
+from reporting.intake.context import counts_carried_past_blanks
 from reporting.models import COUNT_FIELDS, DailyReport
 from reporting.record_text import DECREASED, JUMP, denominator_label
 from reporting.templatetags.vi_format import vi_int
@@ -137,7 +138,9 @@ def report_clean(
 
     `bounds`: each count's nearest known denominator (reporting.intake.bounds); read
     here when not given. Warnings are codes with values (reporting.record_text
-    words them for the reader).
+    words them for the reader). A count typed now that `previous` left blank is
+    compared with the figure it carried from an earlier report (one query,
+    only then).
     """
     errors: dict[str, list[str]] = {}
     cleaned: dict = {}
@@ -182,8 +185,10 @@ def report_clean(
 
     warnings = []
     if previous is not None and not errors:
+        blank_before = [f for f in allowed if cleaned.get(f) is not None and getattr(previous, f) is None]
+        carried = counts_carried_past_blanks(unit=unit, previous=previous, fields=blank_before) if blank_before else {}
         warnings = _warnings(allowed=allowed, cleaned=cleaned, previous=previous, bounds=bounds,
-                             jump_threshold=jump_threshold)
+                             jump_threshold=jump_threshold, carried=carried)
     return cleaned, errors, warnings
 
 
@@ -194,14 +199,21 @@ def _plain_number(value: Decimal) -> int | float:
 
 def _warnings(
     *, allowed, cleaned: dict, previous: DailyReport, bounds: Mapping[str, Bound], jump_threshold,
+    carried: Mapping[str, tuple[int, dt.date]],
 ) -> list[dict]:
-    """Saved with the report, as codes and values (rule 7): a count went down, or jumped."""
+    """Saved with the report, as codes and values (rule 7): a count went down, or jumped.
+
+    The comparison is with the figure the unit stood at (rule 1): a count left
+    blank in the previous report is compared with the one it carried.
+    """
     warnings = []
     for field in allowed:
-        new, old = cleaned.get(field), getattr(previous, field)
+        new, old, old_date = cleaned.get(field), getattr(previous, field), previous.date
+        if old is None and field in carried:
+            old, old_date = carried[field]
         if new is None or old is None:
             continue
-        base = {"field": field, "previous": old, "previous_date": previous.date.isoformat(), "value": new}
+        base = {"field": field, "previous": old, "previous_date": old_date.isoformat(), "value": new}
         if new < old:
             warnings.append({**base, "code": DECREASED})
             continue

@@ -225,6 +225,26 @@ def test_a_count_lower_than_the_previous_report_is_saved_with_a_warning(lan):
     assert saved.revision.warnings == report.warnings
 
 
+def test_a_decrease_behind_a_blank_count_is_still_a_decrease(lan):
+    """Rule 1 carries a blank forward: 1.000 on the 19th, blank on the 20th, 800 on the 21st went down."""
+    for day, values in ((dt.date(2020, 8, 19), {"residents_installed": 1000, "staff_installed": 5}),
+                        (AUG20, {"staff_installed": 8}),
+                        (AUG21, {"residents_installed": 800, "staff_installed": 9})):
+        with time_machine.travel(local(day.year, day.month, day.day, 10, 0), tick=False):
+            saved = submit(lan, day, values)
+    assert saved.revision.warnings == [{"field": "residents_installed", "code": "decreased", "previous": 1000,
+                                        "previous_date": "2020-08-19", "value": 800}]
+
+
+def test_a_rise_behind_a_blank_count_is_no_warning(lan):
+    for day, values in ((dt.date(2020, 8, 19), {"residents_installed": 1000}),
+                        (AUG20, {"staff_installed": 8}),
+                        (AUG21, {"residents_installed": 1200})):
+        with time_machine.travel(local(day.year, day.month, day.day, 10, 0), tick=False):
+            saved = submit(lan, day, values)
+    assert saved.revision.warnings == []
+
+
 def test_a_writer_outside_the_unit_is_forbidden_and_nothing_saved(hoa, at_noon):
     before = counts()
     with pytest.raises(ReportForbidden) as caught:
